@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for guest scenarios (busybox sh). Every helper fails loudly:
+# a scenario runs under "set -e", so a failed helper fails the test.
+
+# busybox sh prefers its own applets; the Debian tools are called by path.
+ip() { /usr/bin/ip "$@"; }
+
+say() { echo "vbr: $*"; }
+fail() {
+	echo "vbr: FAIL: $*"
+	exit 1
+}
+
+vbr_start() {
+	ip link set lo up
+	mkdir -p /root
+	say "guest up: $(uname -r), $(nproc) cpu(s)"
+}
+
+# vbr_pci_find VENDOR:DEVICE: print the first matching PCI address.
+vbr_pci_find() {
+	local d id
+
+	for d in /sys/bus/pci/devices/*; do
+		id=$(sed 's/^0x//' "$d/vendor"):$(sed 's/^0x//' "$d/device")
+		if [ "$id" = "$1" ]; then
+			basename "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# vbr_bind_vfio VENDOR:DEVICE: bind the device to vfio-pci and print its
+# VFIO character device.
+vbr_bind_vfio() {
+	local bdf cdev
+
+	bdf=$(vbr_pci_find "$1") || fail "no PCI device $1"
+	if [ -e "/sys/bus/pci/devices/$bdf/driver" ]; then
+		echo "$bdf" >"/sys/bus/pci/devices/$bdf/driver/unbind"
+	fi
+	echo vfio-pci >"/sys/bus/pci/devices/$bdf/driver_override"
+	echo "$bdf" >/sys/bus/pci/drivers_probe
+	[ "$(basename "$(readlink "/sys/bus/pci/devices/$bdf/driver")")" = vfio-pci ] ||
+		fail "$bdf did not bind to vfio-pci"
+	cdev=$(ls "/sys/bus/pci/devices/$bdf/vfio-dev/" 2>/dev/null | head -n 1)
+	[ -n "$cdev" ] && [ -c "/dev/vfio/devices/$cdev" ] ||
+		fail "$bdf bound to vfio-pci but has no /dev/vfio/devices node"
+	echo "/dev/vfio/devices/$cdev"
+}
+
+# vbr_bar_device: bind the stand-in BAR device (ivshmem) and print its cdev.
+vbr_bar_device() {
+	vbr_bind_vfio 1af4:1110
+}
+
+# vbr_rxe_up: a veth pair with rxe0 on veth0; prints nothing.
+vbr_rxe_up() {
+	ip link add veth0 type veth peer name veth1
+	ip addr add 10.0.0.1/24 dev veth0
+	ip addr add 10.0.0.2/24 dev veth1
+	ip link set veth0 up
+	ip link set veth1 up
+	rdma link add rxe0 type rxe netdev veth0
+	[ -d /sys/class/infiniband/rxe0 ] || fail "rxe0 did not appear"
+}
+
+# vbr_ib_write_bw SIZE ITERS [EXTRA...]: Debian's ib_write_bw over rxe0
+# loopback (server and client in this guest); prints the average MB/s.
+vbr_ib_write_bw() {
+	local size=$1 iters=$2 out bw spid
+	shift 2
+
+	ib_write_bw -d rxe0 -x 1 -s "$size" -n "$iters" -F "$@" >/tmp/bw-server.log 2>&1 &
+	spid=$!
+	sleep 2
+	out=$(ib_write_bw -d rxe0 -x 1 -s "$size" -n "$iters" -F "$@" 10.0.0.1 2>&1) ||
+		fail "ib_write_bw client failed: $out"
+	wait $spid || fail "ib_write_bw server failed: $(cat /tmp/bw-server.log)"
+	echo "$out" >/tmp/bw-client.log
+	# The result row: bytes, iterations, peak MB/s, average MB/s, Mpps.
+	bw=$(echo "$out" | awk -v s="$size" '$1 == s && NF >= 5 {print $4}')
+	[ -n "$bw" ] || fail "no result row in ib_write_bw output: $out"
+	echo "$bw"
+}

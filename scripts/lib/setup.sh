@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0
+# Set-up shared by scripts/demo and scripts/test: packages, the kernel, the
+# userspace build. Each step is cached and cheap when nothing changed.
+
+HOST_PKGS=(cmake make gcc pkg-config libibverbs-dev librdmacm-dev
+	qemu-system-x86 busybox-static perftest rdma-core ibverbs-providers
+	ibverbs-utils rdmacm-utils iproute2 cpio kmod)
+
+BUILD=${VBR_BUILD:-$TOP/build}
+
+setup_userspace() {
+	need_pkgs "${HOST_PKGS[@]}"
+	log "building userspace in $BUILD"
+	cmake -S "$TOP" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		>"$CACHE/cmake.log" 2>&1 || {
+		cat "$CACHE/cmake.log" >&2
+		die "cmake configure failed"
+	}
+	cmake --build "$BUILD" -j"$(nproc)" >>"$CACHE/cmake.log" 2>&1 || {
+		tail -n 40 "$CACHE/cmake.log" >&2
+		die "userspace build failed"
+	}
+}
+
+setup_kernel() {
+	"$TOP/scripts/kernel" build "${1:-debug}"
+}

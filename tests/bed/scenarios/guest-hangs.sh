@@ -1,0 +1,6 @@
+# A guest that never finishes: the runner must kill it and fail.
+VM_TIMEOUT=60
+guest() {
+	say "hanging on purpose"
+	sleep 100000
+}
