@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers so that each component's CMakeLists.txt reads like a manifest.
+
+set(VBR_UAPI_INCLUDE ${PROJECT_SOURCE_DIR}/include)
+
+# vbr_add_library(NAME SOURCES src... [MAP file.map] [HEADERS hdr...]
+#                 [LIBS lib...] [VERSION x.y.z] [SOVERSION n])
+# A shared library with a symbol version script, the public headers
+# installed, and include/ (our uAPI compat headers) on its private path.
+function(vbr_add_library name)
+  cmake_parse_arguments(A "" "MAP;VERSION;SOVERSION" "SOURCES;HEADERS;LIBS"
+    ${ARGN})
+  if(NOT A_VERSION)
+    set(A_VERSION 1.0.0)
+  endif()
+  if(NOT A_SOVERSION)
+    set(A_SOVERSION 1)
+  endif()
+  add_library(${name} SHARED ${A_SOURCES})
+  target_include_directories(${name}
+    PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}>
+           $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>
+    PRIVATE ${VBR_UAPI_INCLUDE})
+  target_compile_definitions(${name} PRIVATE _GNU_SOURCE _FILE_OFFSET_BITS=64)
+  set_target_properties(${name} PROPERTIES
+    VERSION ${A_VERSION} SOVERSION ${A_SOVERSION}
+    C_VISIBILITY_PRESET hidden PUBLIC_HEADER "${A_HEADERS}")
+  if(A_MAP)
+    set(map ${CMAKE_CURRENT_SOURCE_DIR}/${A_MAP})
+    target_link_options(${name} PRIVATE "LINKER:--version-script=${map}"
+      "LINKER:--no-undefined")
+    set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS ${map})
+  endif()
+  if(A_LIBS)
+    target_link_libraries(${name} PRIVATE ${A_LIBS})
+  endif()
+  install(TARGETS ${name}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    PUBLIC_HEADER DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endfunction()
+
+# vbr_add_tool(NAME SOURCES src... [LIBS lib...])
+# A program for the VM tests: lands in $BUILD/bin, which the runner copies
+# into the guest, and is installed.
+function(vbr_add_tool name)
+  cmake_parse_arguments(A "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${A_SOURCES})
+  target_compile_definitions(${name} PRIVATE _GNU_SOURCE _FILE_OFFSET_BITS=64)
+  if(A_LIBS)
+    target_link_libraries(${name} PRIVATE ${A_LIBS})
+  endif()
+  install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endfunction()
+
+# vbr_add_test(NAME SOURCES src... [LIBS lib...] [INCLUDES dir...]
+#              [LABELS label...] [ARGS arg...] [TIMEOUT s])
+# A C test program registered with ctest as <name>. It is built outside
+# $BUILD/bin so that it does not end up in the guest.
+function(vbr_add_test name)
+  cmake_parse_arguments(A "" "TIMEOUT" "SOURCES;LIBS;INCLUDES;LABELS;ARGS"
+    ${ARGN})
+  if(NOT A_LABELS)
+    set(A_LABELS unit)
+  endif()
+  if(NOT A_TIMEOUT)
+    set(A_TIMEOUT 60)
+  endif()
+  add_executable(${name} ${A_SOURCES})
+  target_compile_definitions(${name} PRIVATE _GNU_SOURCE _FILE_OFFSET_BITS=64)
+  set_target_properties(${name} PROPERTIES
+    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
+    BUILD_WITH_INSTALL_RPATH OFF)
+  if(A_INCLUDES)
+    target_include_directories(${name} PRIVATE ${A_INCLUDES})
+  endif()
+  if(A_LIBS)
+    target_link_libraries(${name} PRIVATE ${A_LIBS})
+  endif()
+  add_test(NAME ${name} COMMAND ${name} ${A_ARGS})
+  set_tests_properties(${name} PROPERTIES LABELS "${A_LABELS}"
+    TIMEOUT ${A_TIMEOUT})
+endfunction()
+
+# vbr_add_script_test(NAME COMMAND cmd... [LABELS label...] [TIMEOUT s])
+function(vbr_add_script_test name)
+  cmake_parse_arguments(A "" "TIMEOUT" "COMMAND;LABELS" ${ARGN})
+  if(NOT A_LABELS)
+    set(A_LABELS unit)
+  endif()
+  if(NOT A_TIMEOUT)
+    set(A_TIMEOUT 60)
+  endif()
+  add_test(NAME ${name} COMMAND ${A_COMMAND})
+  set_tests_properties(${name} PROPERTIES LABELS "${A_LABELS}"
+    TIMEOUT ${A_TIMEOUT})
+endfunction()

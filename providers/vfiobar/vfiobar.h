@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * libvfiobar: open a PCI device through VFIO and reach its BARs, as the base
+ * for handing BAR memory to an RDMA NIC as a dma-buf.
+ *
+ * Calls return NULL or -1 and set errno on failure; once a handle exists,
+ * vfiobar_last_error() describes its last failure in one sentence.
+ */
+#ifndef VFIOBAR_H
+#define VFIOBAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vfiobar_device;
+
+/* flags of struct vfiobar_region */
+enum {
+	VFIOBAR_REGION_READ = 1 << 0,
+	VFIOBAR_REGION_WRITE = 1 << 1,
+	VFIOBAR_REGION_MMAP = 1 << 2,
+};
+
+#define VFIOBAR_MAX_BAR 5
+
+struct vfiobar_region {
+	uint64_t size; /* bytes; 0 for an unimplemented BAR */
+	uint64_t offset; /* of the region in the device fd */
+	uint32_t flags; /* VFIOBAR_REGION_* */
+	uint32_t index; /* VFIO region index (== BAR number) */
+};
+
+struct vfiobar_device *vfiobar_open(const char *path);
+void vfiobar_close(struct vfiobar_device *dev);
+
+int vfiobar_region(struct vfiobar_device *dev, unsigned int bar,
+		   struct vfiobar_region *out);
+void *vfiobar_mmap(struct vfiobar_device *dev, unsigned int bar, size_t *len);
+int vfiobar_munmap(void *p, size_t len);
+
+int vfiobar_device_fd(struct vfiobar_device *dev);
+const char *vfiobar_last_error(struct vfiobar_device *dev);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VFIOBAR_H */
