@@ -43,6 +43,20 @@ void *vfiobar_mmap(struct vfiobar_device *dev, unsigned int bar, size_t *len);
 int vfiobar_munmap(void *p, size_t len);
 
 int vfiobar_device_fd(struct vfiobar_device *dev);
+
+/* A slice of a BAR: byte offset from its start and length, page aligned. */
+struct vfiobar_range {
+	uint64_t offset;
+	uint64_t length;
+};
+
+/* Most ranges one dma-buf may have (the kernel's limit). */
+#define VFIOBAR_MAX_RANGES 4096
+
+int vfiobar_dmabuf_probe(struct vfiobar_device *dev);
+int vfiobar_dmabuf_export(struct vfiobar_device *dev, unsigned int bar,
+			  const struct vfiobar_range *ranges,
+			  unsigned int nr_ranges, int open_flags);
 const char *vfiobar_last_error(struct vfiobar_device *dev);
 
 #ifdef __cplusplus

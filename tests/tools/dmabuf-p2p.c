@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmabuf-p2p: the exporter end to end. A BAR slice list is exported as a
+ * VFIO dma-buf, imported by the edu test driver, and edu's DMA engine
+ * moves a pattern into and out of the BAR through it. The pattern is keyed
+ * by BAR offset (pattern.h), so the host can check the BAR's backing file
+ * with bar-pattern.
+ *
+ *   dmabuf-p2p write|read|info|refused --device DEV [--bar N]
+ *              --ranges OFF:LEN[,OFF:LEN...] [--offset O] [--length L]
+ *              [--seed S]
+ *   dmabuf-p2p revoke --path PATH (same options): PATH is one of
+ *              memory-disable, runtime-pm, reset, hot-reset, close
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <uapi/vfio_compat.h>
+#include <vfiobar.h>
+
+#include "edu.h"
+#include "pattern.h"
+
+#define MAX_RANGES 64
+
+struct ctx {
+	const char *path;
+	unsigned int bar;
+	struct vfiobar_range ranges[MAX_RANGES];
+	unsigned int nr_ranges;
+	uint64_t offset, length, seed;
+	const char *revoke_path;
+	struct vfiobar_device *dev;
+	int dmabuf, edu;
+};
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: dmabuf-p2p write|read|info|refused|revoke --device DEV [--bar N]\n"
+		"                  --ranges OFF:LEN[,OFF:LEN...] [--offset O] [--length L]\n"
+		"                  [--seed S] [--path memory-disable|runtime-pm|reset|hot-reset|close]\n");
+	exit(2);
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "dmabuf-p2p: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "dmabuf-p2p: FAIL: %s\n", what);
+	exit(1);
+}
+
+/* BAR offset of dma-buf offset @off, through the range list. */
+static uint64_t bar_offset(const struct ctx *c, uint64_t off)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_ranges; i++) {
+		if (off < c->ranges[i].length)
+			return c->ranges[i].offset + off;
+		off -= c->ranges[i].length;
+	}
+	fail("offset past the dma-buf");
+	return 0;
+}
+
+static void fill(const struct ctx *c, uint8_t *buf, uint64_t seed)
+{
+	uint64_t i;
+
+	for (i = 0; i < c->length; i++)
+		buf[i] = pattern_byte(bar_offset(c, c->offset + i), seed);
+}
+
+/* DMA the pattern for @seed in; 0 or errno. */
+static int dma_write(struct ctx *c, uint64_t seed)
+{
+	uint8_t *buf = malloc(c->length);
+	int ret;
+
+	if (!buf)
+		die("malloc");
+	fill(c, buf, seed);
+	ret = edu_dma(c->edu, c->offset, buf, c->length, DMABUF_EDU_TO_DMABUF);
+	ret = ret ? errno : 0;
+	free(buf);
+	return ret;
+}
+
+/* DMA back and compare with @seed: 0 ok, -1 mismatch, errno on failure. */
+static int dma_check(struct ctx *c, uint64_t seed)
+{
+	uint8_t *buf = malloc(c->length), *want = malloc(c->length);
+	uint64_t i;
+	int ret = 0;
+
+	if (!buf || !want)
+		die("malloc");
+	fill(c, want, seed);
+	if (edu_dma(c->edu, c->offset, buf, c->length, DMABUF_EDU_FROM_DMABUF)) {
+		ret = errno;
+	} else {
+		for (i = 0; i < c->length; i++) {
+			if (buf[i] != want[i]) {
+				fprintf(stderr,
+					"dmabuf-p2p: mismatch at dma-buf offset 0x%" PRIx64
+					" (BAR 0x%" PRIx64 "): expected 0x%02x, got 0x%02x\n",
+					c->offset + i, bar_offset(c, c->offset + i),
+					want[i], buf[i]);
+				ret = -1;
+				break;
+			}
+		}
+	}
+	free(buf);
+	free(want);
+	return ret;
+}
+
+static void open_all(struct ctx *c)
+{
+	uint64_t size;
+
+	c->dev = vfiobar_open(c->path);
+	if (!c->dev)
+		die(c->path);
+	c->dmabuf = vfiobar_dmabuf_export(c->dev, c->bar, c->ranges,
+					  c->nr_ranges, O_RDWR | O_CLOEXEC);
+	if (c->dmabuf < 0) {
+		fprintf(stderr, "dmabuf-p2p: %s\n", vfiobar_last_error(c->dev));
+		exit(1);
+	}
+	c->edu = edu_open(NULL);
+	if (c->edu < 0)
+		die(DMABUF_EDU_DEVICE);
+	if (edu_import_sized(c->edu, c->dmabuf, &size))
+		die("importing the dma-buf into edu");
+	if (c->offset + c->length > size)
+		fail("--offset/--length past the dma-buf");
+}
+
+static void print_status(struct ctx *c, const char *when)
+{
+	static const char *const types[] = { "none", "iova", "bus" };
+	struct dmabuf_edu_status st;
+
+	if (edu_status(c->edu, &st))
+		die("edu status");
+	printf("%s: mapped=%u move_notify=%u map=%s first_dma_addr=0x%" PRIx64
+	       "\n",
+	       when, st.mapped, st.move_notify_count,
+	       st.map_type_hint < 3 ? types[st.map_type_hint] : "?",
+	       (uint64_t)st.first_dma_addr);
+}
+
+/* ---- revocation paths ---- */
+
+static int config_rw(struct ctx *c, bool write, uint64_t pos, void *buf,
+		     size_t len)
+{
+	struct vfio_region_info info = {
+		.argsz = sizeof(info),
+		.index = VFIO_PCI_CONFIG_REGION_INDEX,
+	};
+	int fd = vfiobar_device_fd(c->dev);
+	ssize_t n;
+
+	if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &info))
+		die("VFIO_DEVICE_GET_REGION_INFO (config)");
+	n = write ? pwrite(fd, buf, len, info.offset + pos) :
+		    pread(fd, buf, len, info.offset + pos);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+static void set_memory_decode(struct ctx *c, bool on)
+{
+	uint16_t cmd;
+
+	if (config_rw(c, false, 4, &cmd, 2))
+		die("reading PCI_COMMAND");
+	cmd = on ? (cmd | 0x2) : (cmd & ~0x2);
+	if (config_rw(c, true, 4, &cmd, 2))
+		die("writing PCI_COMMAND");
+}
+
+static void low_power(struct ctx *c, bool enter)
+{
+	struct vfio_device_feature f = {
+		.argsz = sizeof(f),
+		.flags = VFIO_DEVICE_FEATURE_SET |
+			 (enter ? VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY :
+				  VFIO_DEVICE_FEATURE_LOW_POWER_EXIT),
+	};
+
+	if (ioctl(vfiobar_device_fd(c->dev), VFIO_DEVICE_FEATURE, &f))
+		die(enter ? "LOW_POWER_ENTRY" : "LOW_POWER_EXIT");
+}
+
+static void reset(struct ctx *c, bool hot)
+{
+	int fd = vfiobar_device_fd(c->dev);
+
+	if (hot) {
+		/* cdev + iommufd: no group fds, ownership comes from iommufd */
+		struct vfio_pci_hot_reset r = { .argsz = sizeof(r) };
+
+		if (ioctl(fd, VFIO_DEVICE_PCI_HOT_RESET, &r))
+			die("VFIO_DEVICE_PCI_HOT_RESET");
+	} else if (ioctl(fd, VFIO_DEVICE_RESET)) {
+		die("VFIO_DEVICE_RESET");
+	}
+}
+
+static void expect(bool ok, const char *what)
+{
+	if (!ok)
+		fail(what);
+	printf("ok: %s\n", what);
+}
+
+static int cmd_revoke(struct ctx *c)
+{
+	const char *p = c->revoke_path;
+	struct dmabuf_edu_status before, after;
+	bool blocking = !strcmp(p, "memory-disable") || !strcmp(p, "runtime-pm");
+	int err;
+
+	if (!blocking && strcmp(p, "reset") && strcmp(p, "hot-reset") &&
+	    strcmp(p, "close"))
+		usage();
+
+	expect(!dma_write(c, c->seed), "DMA into the BAR before revocation");
+	expect(!dma_check(c, c->seed), "the same bytes read back");
+	if (edu_status(c->edu, &before))
+		die("edu status");
+
+	if (!strcmp(p, "memory-disable"))
+		set_memory_decode(c, false);
+	else if (!strcmp(p, "runtime-pm"))
+		low_power(c, true);
+	else if (!strcmp(p, "reset") || !strcmp(p, "hot-reset"))
+		reset(c, !strcmp(p, "hot-reset"));
+	else {
+		vfiobar_close(c->dev);
+		c->dev = NULL;
+	}
+
+	if (edu_status(c->edu, &after))
+		die("edu status");
+	expect(after.move_notify_count > before.move_notify_count &&
+		       !after.mapped,
+	       "the importer was told to unmap, and did");
+
+	if (blocking || !c->dev) {
+		err = dma_write(c, c->seed + 1);
+		expect(err == ENODEV, "DMA while revoked fails with ENODEV");
+		err = dma_check(c, c->seed);
+		expect(err == ENODEV, "reading while revoked fails with ENODEV");
+	}
+
+	if (!strcmp(p, "memory-disable"))
+		set_memory_decode(c, true);
+	else if (!strcmp(p, "runtime-pm"))
+		low_power(c, false);
+
+	if (!c->dev) {
+		/* Permanent: even a fresh open of the device does not help. */
+		c->dev = vfiobar_open(c->path);
+		if (!c->dev)
+			die("reopening the device");
+		expect(dma_write(c, c->seed + 2) == ENODEV,
+		       "after close, the old dma-buf never works again");
+		expect(!edu_release(c->edu), "the revoked dma-buf detaches");
+		expect(!close(c->dmabuf), "and its fd closes");
+		c->dmabuf = -1;
+		return 0;
+	}
+	expect(!dma_check(c, c->seed),
+	       "after restore: what was there before is intact");
+	expect(!dma_write(c, c->seed + 2), "after restore: DMA works again");
+	expect(!dma_check(c, c->seed + 2), "and reads back");
+	print_status(c, "after");
+	return 0;
+}
+
+static void parse_ranges(struct ctx *c, char *s)
+{
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(s, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+
+		if (!colon || c->nr_ranges == MAX_RANGES)
+			usage();
+		*colon = 0;
+		if (parse_number(tok, &c->ranges[c->nr_ranges].offset) ||
+		    parse_number(colon + 1, &c->ranges[c->nr_ranges].length))
+			usage();
+		c->nr_ranges++;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "bar", required_argument, NULL, 'b' },
+		{ "ranges", required_argument, NULL, 'r' },
+		{ "offset", required_argument, NULL, 'o' },
+		{ "length", required_argument, NULL, 'l' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "path", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctx c = { .bar = 2, .length = 4096, .seed = 1, .dmabuf = -1,
+			 .edu = -1 };
+	uint64_t v;
+	const char *cmd;
+	int opt, err;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			c.path = optarg;
+			break;
+		case 'r':
+			parse_ranges(&c, optarg);
+			break;
+		case 'p':
+			c.revoke_path = optarg;
+			break;
+		case 'b':
+		case 'o':
+		case 'l':
+		case 's':
+			if (parse_number(optarg, &v))
+				usage();
+			if (opt == 'b')
+				c.bar = v;
+			else if (opt == 'o')
+				c.offset = v;
+			else if (opt == 'l')
+				c.length = v;
+			else
+				c.seed = v;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc - 1 || !c.path || !c.nr_ranges || !c.length)
+		usage();
+	cmd = argv[optind];
+
+	open_all(&c);
+	if (!strcmp(cmd, "write")) {
+		expect(!dma_write(&c, c.seed), "DMA into the BAR");
+	} else if (!strcmp(cmd, "read")) {
+		expect(!dma_check(&c, c.seed), "DMA out of the BAR matches");
+	} else if (!strcmp(cmd, "info")) {
+		struct dmabuf_edu_status st;
+
+		err = dma_check(&c, c.seed);
+		expect(err <= 0 && !edu_status(c.edu, &st) &&
+			       st.mapped,
+		       "the dma-buf maps for edu");
+		print_status(&c, "info");
+	} else if (!strcmp(cmd, "refused")) {
+		err = dma_write(&c, c.seed);
+		printf("refused: DMA attempt returned %s\n",
+		       err ? strerror(err) : "success");
+		expect(err && err != ENODEV,
+		       "the P2P layer refuses to map this pair");
+	} else if (!strcmp(cmd, "revoke")) {
+		if (!c.revoke_path)
+			usage();
+		cmd_revoke(&c);
+	} else {
+		usage();
+	}
+	edu_release(c.edu);
+	if (c.dmabuf >= 0)
+		close(c.dmabuf);
+	close(c.edu);
+	if (c.dev)
+		vfiobar_close(c.dev);
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Private copy of the kernel's include/uapi/misc/dmabuf_edu_test.h, the
+ * user API of the dmabuf_edu_test driver (a test-only dma-buf importer
+ * built on QEMU's edu device, /dev/dmabuf-edu). It mirrors that header:
+ * keep layouts, numbers and values identical to it. It exists so the
+ * tools build against kernel headers that lack the driver.
+ */
+#ifndef DMABUF_EDU_UAPI_H
+#define DMABUF_EDU_UAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+
+/* ---- mirror of include/uapi/misc/dmabuf_edu_test.h ---- */
+
+struct dmabuf_edu_import {
+	int32_t fd;	/* dma-buf fd to import */
+	uint32_t flags;	/* must be 0 */
+	uint64_t size;	/* out: dma-buf size in bytes */
+};
+
+#define DMABUF_EDU_TO_DMABUF	0	/* user -> edu buffer -> dma-buf */
+#define DMABUF_EDU_FROM_DMABUF	1	/* dma-buf -> edu buffer -> user */
+
+#define DMABUF_EDU_MAX_LENGTH	4096
+
+struct dmabuf_edu_dma {
+	uint64_t offset;	/* into the dma-buf */
+	uint64_t length;	/* 1..DMABUF_EDU_MAX_LENGTH */
+	uint32_t dir;		/* DMABUF_EDU_TO_DMABUF / _FROM_DMABUF */
+	uint32_t pad;		/* must be 0 */
+	uint64_t user_buf;	/* pointer to length bytes */
+};
+
+#define DMABUF_EDU_MAP_NONE	0	/* not mapped */
+#define DMABUF_EDU_MAP_IOVA	1	/* first address translated by the IOMMU */
+#define DMABUF_EDU_MAP_BUS	2	/* first address not translated: bus address */
+
+struct dmabuf_edu_status {
+	uint32_t mapped;
+	uint32_t move_notify_count;
+	uint32_t map_type_hint;	/* DMABUF_EDU_MAP_* */
+	uint32_t pad;
+	uint64_t first_dma_addr;
+};
+
+#define DMABUF_EDU_IOC_MAGIC	0xED
+
+#define DMABUF_EDU_IMPORT	_IOWR(DMABUF_EDU_IOC_MAGIC, 0x00, struct dmabuf_edu_import)
+#define DMABUF_EDU_DMA		_IOW(DMABUF_EDU_IOC_MAGIC, 0x01, struct dmabuf_edu_dma)
+#define DMABUF_EDU_STATUS	_IOR(DMABUF_EDU_IOC_MAGIC, 0x02, struct dmabuf_edu_status)
+#define DMABUF_EDU_RELEASE	_IO(DMABUF_EDU_IOC_MAGIC, 0x03)
+
+_Static_assert(sizeof(struct dmabuf_edu_import) == 16, "uAPI layout");
+_Static_assert(sizeof(struct dmabuf_edu_dma) == 32, "uAPI layout");
+_Static_assert(sizeof(struct dmabuf_edu_status) == 24, "uAPI layout");
+
+#endif /* DMABUF_EDU_UAPI_H */
