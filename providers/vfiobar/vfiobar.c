@@ -174,16 +174,46 @@ static int pci_iommu_group(struct vfiobar_device *dev, const char *addr,
 	return 0;
 }
 
+/*
+ * The group node of @group: /dev/vfio/N behind an IOMMU, or
+ * /dev/vfio/noiommu-N for a device in VFIO's unsafe no-IOMMU mode, which
+ * needs the no-IOMMU container type instead of type1.
+ */
+static int group_node(struct vfiobar_device *dev, const char *group,
+		      char *path, size_t len)
+{
+	snprintf(path, len, "/dev/vfio/%s", group);
+	if (!access(path, F_OK)) {
+		dev->iommu_type = VFIO_TYPE1v2_IOMMU;
+		return 0;
+	}
+	snprintf(path, len, "/dev/vfio/noiommu-%s", group);
+	if (!access(path, F_OK)) {
+		dev->iommu_type = VFIO_NOIOMMU_IOMMU;
+		return 0;
+	}
+	errno = ENOENT;
+	vfiobar_set_error(dev,
+			  "neither /dev/vfio/%s nor %s exists (is %s bound to vfio-pci?)",
+			  group, path, dev->path);
+	return -1;
+}
+
 static int open_group(struct vfiobar_device *dev)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char group[32], group_path[64];
+	const char *type;
 	int container_fd;
 	int ret;
 
 	dev->mode = VFIOBAR_MODE_GROUP;
 	if (pci_iommu_group(dev, dev->path, group, sizeof(group)))
 		return -1;
+	if (group_node(dev, group, group_path, sizeof(group_path)))
+		return -1;
+	type = dev->iommu_type == VFIO_NOIOMMU_IOMMU ? "VFIO_NOIOMMU_IOMMU" :
+						       "VFIO_TYPE1v2_IOMMU";
 
 	dev->container_fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 	if (dev->container_fd < 0) {
@@ -198,17 +228,14 @@ static int open_group(struct vfiobar_device *dev)
 				  ret, VFIO_API_VERSION);
 		return -1;
 	}
-	ret = ioctl(dev->container_fd, VFIO_CHECK_EXTENSION,
-		    VFIO_TYPE1v2_IOMMU);
+	ret = ioctl(dev->container_fd, VFIO_CHECK_EXTENSION, dev->iommu_type);
 	if (ret <= 0) {
 		if (ret == 0)
 			errno = EOPNOTSUPP;
-		vfiobar_set_error(dev,
-				  "VFIO_CHECK_EXTENSION(VFIO_TYPE1v2_IOMMU)");
+		vfiobar_set_error(dev, "VFIO_CHECK_EXTENSION(%s)", type);
 		return -1;
 	}
 
-	snprintf(group_path, sizeof(group_path), "/dev/vfio/%s", group);
 	dev->group_fd = open(group_path, O_RDWR | O_CLOEXEC);
 	if (dev->group_fd < 0) {
 		vfiobar_set_error(dev, "open %s (IOMMU group of %s)",
@@ -234,8 +261,8 @@ static int open_group(struct vfiobar_device *dev)
 				  group_path);
 		return -1;
 	}
-	if (ioctl(dev->container_fd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
-		vfiobar_set_error(dev, "VFIO_SET_IOMMU(VFIO_TYPE1v2_IOMMU)");
+	if (ioctl(dev->container_fd, VFIO_SET_IOMMU, dev->iommu_type)) {
+		vfiobar_set_error(dev, "VFIO_SET_IOMMU(%s)", type);
 		return -1;
 	}
 	dev->device_fd =

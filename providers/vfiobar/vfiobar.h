@@ -44,6 +44,18 @@ int vfiobar_munmap(void *p, size_t len);
 
 int vfiobar_device_fd(struct vfiobar_device *dev);
 
+/*
+ * PCI configuration space through VFIO's emulation; @pos and @len in bytes,
+ * little-endian as on the bus. vfiobar_find_capability() returns the
+ * offset of the first standard capability @cap_id (PCI_CAP_ID_*), or -1
+ * with errno ENOENT if the device has none.
+ */
+int vfiobar_config_read(struct vfiobar_device *dev, uint32_t pos, void *buf,
+			size_t len);
+int vfiobar_config_write(struct vfiobar_device *dev, uint32_t pos,
+			 const void *buf, size_t len);
+int vfiobar_find_capability(struct vfiobar_device *dev, uint8_t cap_id);
+
 /* A slice of a BAR: byte offset from its start and length, page aligned. */
 struct vfiobar_range {
 	uint64_t offset;

@@ -27,6 +27,7 @@ struct vfiobar_device {
 	/* group mode */
 	int container_fd;
 	int group_fd;
+	unsigned long iommu_type; /* VFIO_TYPE1v2_IOMMU or VFIO_NOIOMMU_IOMMU */
 	char path[PATH_MAX]; /* as given (cdev) or the PCI address (group) */
 	char err[VFIOBAR_ERR_LEN];
 };

@@ -31,10 +31,11 @@ vbr_pci_find() {
 	return 1
 }
 
-# vbr_bind_vfio VENDOR:DEVICE: bind the device to vfio-pci and print its
-# VFIO character device.
+# vbr_bind_vfio VENDOR:DEVICE: bind the device to vfio-pci and print how
+# libvfiobar opens it: its VFIO character device, or without an IOMMU (no
+# cdev for no-IOMMU devices) its PCI address, for the legacy group API.
 vbr_bind_vfio() {
-	local bdf cdev
+	local bdf cdev group
 
 	bdf=$(vbr_pci_find "$1") || fail "no PCI device $1"
 	if [ -e "/sys/bus/pci/devices/$bdf/driver" ]; then
@@ -44,15 +45,40 @@ vbr_bind_vfio() {
 	echo "$bdf" >/sys/bus/pci/drivers_probe
 	[ "$(basename "$(readlink "/sys/bus/pci/devices/$bdf/driver")")" = vfio-pci ] ||
 		fail "$bdf did not bind to vfio-pci"
+	if [ "${VBR_IOMMU:-on}" = off ]; then
+		group=$(basename "$(readlink "/sys/bus/pci/devices/$bdf/iommu_group")")
+		[ -c "/dev/vfio/noiommu-$group" ] ||
+			fail "$bdf bound to vfio-pci but /dev/vfio/noiommu-$group is missing"
+		echo "$bdf"
+		return 0
+	fi
 	cdev=$(ls "/sys/bus/pci/devices/$bdf/vfio-dev/" 2>/dev/null | head -n 1)
 	[ -n "$cdev" ] && [ -c "/dev/vfio/devices/$cdev" ] ||
 		fail "$bdf bound to vfio-pci but has no /dev/vfio/devices node"
 	echo "/dev/vfio/devices/$cdev"
 }
 
-# vbr_bar_device: bind the stand-in BAR device (ivshmem) and print its cdev.
+# The stand-in BAR device of this run (scripts/vm --bar-device): its PCI ID
+# and the BAR that is the host's file.
+vbr_bar_id() {
+	case "${VBR_BAR_DEVICE:-ivshmem}" in
+	ivshmem) echo 1af4:1110 ;;
+	nvme) echo 1b36:0010 ;;
+	*) fail "unknown BAR device $VBR_BAR_DEVICE" ;;
+	esac
+}
+
+vbr_bar_index() {
+	case "${VBR_BAR_DEVICE:-ivshmem}" in
+	ivshmem) echo 2 ;;
+	nvme) echo 4 ;;
+	*) fail "unknown BAR device $VBR_BAR_DEVICE" ;;
+	esac
+}
+
+# vbr_bar_device: bind the stand-in BAR device and print what opens it.
 vbr_bar_device() {
-	vbr_bind_vfio 1af4:1110
+	vbr_bind_vfio "$(vbr_bar_id)"
 }
 
 # vbr_rxe_up: a veth pair with rxe0 on veth0; prints nothing.

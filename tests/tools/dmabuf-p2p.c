@@ -10,7 +10,12 @@
  *              --ranges OFF:LEN[,OFF:LEN...] [--offset O] [--length L]
  *              [--seed S]
  *   dmabuf-p2p revoke --path PATH (same options): PATH is one of
- *              memory-disable, runtime-pm, reset, hot-reset, close
+ *              memory-disable, d3hot, runtime-pm (access blocked, then
+ *              given back), reset, hot-reset, flr (one call blocks and
+ *              restores), close, unbind (permanent)
+ *
+ * With QEMU's NVMe controller and --bar 4, its persistent memory region
+ * is enabled first and again after every reset (nvme_pmr.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,14 +25,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <uapi/vfio_compat.h>
 #include <vfiobar.h>
 
 #include "edu.h"
+#include "nvme_pmr.h"
 #include "pattern.h"
+
+#define PCI_COMMAND_REG 0x04
+#define PCI_COMMAND_MEMORY 0x2
+#define PCI_CAP_ID_PM 0x01
+#define PCI_PM_CTRL 4
+#define PCI_PM_CTRL_STATE_MASK 0x3
+#define PCI_PM_D3HOT 3
+#define PCI_CAP_ID_EXP 0x10
+#define PCI_EXP_DEVCAP 4
+#define PCI_EXP_DEVCAP_FLR (1u << 28)
+#define PCI_EXP_DEVCTL 8
+#define PCI_EXP_DEVCTL_BCR_FLR 0x8000
 
 #define MAX_RANGES 64
 
@@ -39,6 +60,7 @@ struct ctx {
 	uint64_t offset, length, seed;
 	const char *revoke_path;
 	struct vfiobar_device *dev;
+	bool nvme_pmr;
 	int dmabuf, edu;
 };
 
@@ -47,7 +69,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: dmabuf-p2p write|read|info|refused|revoke --device DEV [--bar N]\n"
 		"                  --ranges OFF:LEN[,OFF:LEN...] [--offset O] [--length L]\n"
-		"                  [--seed S] [--path memory-disable|runtime-pm|reset|hot-reset|close]\n");
+		"                  [--seed S] [--path memory-disable|d3hot|runtime-pm|reset|\n"
+		"                                  hot-reset|flr|close|unbind]\n");
 	exit(2);
 }
 
@@ -61,6 +84,20 @@ static void fail(const char *what)
 {
 	fprintf(stderr, "dmabuf-p2p: FAIL: %s\n", what);
 	exit(1);
+}
+
+/* A libvfiobar call failed: its own sentence says what. */
+static void die_lib(const struct ctx *c)
+{
+	fprintf(stderr, "dmabuf-p2p: %s\n", vfiobar_last_error(c->dev));
+	exit(1);
+}
+
+/* The PMR of an NVMe stand-in decodes only while enabled; resets clear it. */
+static void pmr_enable(const struct ctx *c)
+{
+	if (c->nvme_pmr && nvme_pmr_enable(c->dev))
+		die("enabling the NVMe persistent memory region");
 }
 
 /* BAR offset of dma-buf offset @off, through the range list. */
@@ -137,12 +174,12 @@ static void open_all(struct ctx *c)
 	c->dev = vfiobar_open(c->path);
 	if (!c->dev)
 		die(c->path);
+	c->nvme_pmr = c->bar == NVME_PMR_BAR && nvme_pmr_present(c->dev);
+	pmr_enable(c);
 	c->dmabuf = vfiobar_dmabuf_export(c->dev, c->bar, c->ranges,
 					  c->nr_ranges, O_RDWR | O_CLOEXEC);
-	if (c->dmabuf < 0) {
-		fprintf(stderr, "dmabuf-p2p: %s\n", vfiobar_last_error(c->dev));
-		exit(1);
-	}
+	if (c->dmabuf < 0)
+		die_lib(c);
 	c->edu = edu_open(NULL);
 	if (c->edu < 0)
 		die(DMABUF_EDU_DEVICE);
@@ -168,32 +205,50 @@ static void print_status(struct ctx *c, const char *when)
 
 /* ---- revocation paths ---- */
 
-static int config_rw(struct ctx *c, bool write, uint64_t pos, void *buf,
-		     size_t len)
-{
-	struct vfio_region_info info = {
-		.argsz = sizeof(info),
-		.index = VFIO_PCI_CONFIG_REGION_INDEX,
-	};
-	int fd = vfiobar_device_fd(c->dev);
-	ssize_t n;
-
-	if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &info))
-		die("VFIO_DEVICE_GET_REGION_INFO (config)");
-	n = write ? pwrite(fd, buf, len, info.offset + pos) :
-		    pread(fd, buf, len, info.offset + pos);
-	return n == (ssize_t)len ? 0 : -1;
-}
-
 static void set_memory_decode(struct ctx *c, bool on)
 {
 	uint16_t cmd;
 
-	if (config_rw(c, false, 4, &cmd, 2))
-		die("reading PCI_COMMAND");
-	cmd = on ? (cmd | 0x2) : (cmd & ~0x2);
-	if (config_rw(c, true, 4, &cmd, 2))
-		die("writing PCI_COMMAND");
+	if (vfiobar_config_read(c->dev, PCI_COMMAND_REG, &cmd, sizeof(cmd)))
+		die_lib(c);
+	cmd = on ? (cmd | PCI_COMMAND_MEMORY) : (cmd & ~PCI_COMMAND_MEMORY);
+	if (vfiobar_config_write(c->dev, PCI_COMMAND_REG, &cmd, sizeof(cmd)))
+		die_lib(c);
+}
+
+/* D0 or D3hot through the PM capability's control register. */
+static void set_power_state(struct ctx *c, unsigned int state)
+{
+	int pm = vfiobar_find_capability(c->dev, PCI_CAP_ID_PM);
+	uint16_t pmcsr;
+
+	if (pm < 0)
+		die_lib(c);
+	if (vfiobar_config_read(c->dev, pm + PCI_PM_CTRL, &pmcsr, 2))
+		die_lib(c);
+	pmcsr = (pmcsr & ~PCI_PM_CTRL_STATE_MASK) | state;
+	if (vfiobar_config_write(c->dev, pm + PCI_PM_CTRL, &pmcsr, 2))
+		die_lib(c);
+}
+
+/* Function level reset through the PCIe capability's control register. */
+static void pcie_flr(struct ctx *c)
+{
+	int exp = vfiobar_find_capability(c->dev, PCI_CAP_ID_EXP);
+	uint32_t devcap;
+	uint16_t devctl;
+
+	if (exp < 0)
+		die_lib(c);
+	if (vfiobar_config_read(c->dev, exp + PCI_EXP_DEVCAP, &devcap, 4))
+		die_lib(c);
+	if (!(devcap & PCI_EXP_DEVCAP_FLR))
+		fail("the device does not advertise PCIe FLR");
+	if (vfiobar_config_read(c->dev, exp + PCI_EXP_DEVCTL, &devctl, 2))
+		die_lib(c);
+	devctl |= PCI_EXP_DEVCTL_BCR_FLR;
+	if (vfiobar_config_write(c->dev, exp + PCI_EXP_DEVCTL, &devctl, 2))
+		die_lib(c);
 }
 
 static void low_power(struct ctx *c, bool enter)
@@ -231,32 +286,162 @@ static void expect(bool ok, const char *what)
 	printf("ok: %s\n", what);
 }
 
+/* The PCI address behind --device: a cdev's sysfs link, or the address. */
+static void pci_address(const struct ctx *c, char *bdf, size_t len)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	const char *base = strrchr(c->path, '/');
+	ssize_t n;
+
+	if (!base) {
+		if (strlen(c->path) >= len)
+			fail("PCI address too long");
+		memcpy(bdf, c->path, strlen(c->path) + 1);
+		return;
+	}
+	snprintf(link, sizeof(link), "/sys/class/vfio-dev/%s/device", base + 1);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		die(link);
+	target[n] = 0;
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= len)
+		fail("PCI address too long");
+	memcpy(bdf, base, strlen(base) + 1);
+}
+
+/*
+ * Unbind vfio-pci from the device in a child: the write blocks until the
+ * user closes the device. The child must not hold our fds, or it would
+ * keep the device open and wait for itself.
+ */
+static pid_t unbind_start(const struct ctx *c, char *bdf, size_t len)
+{
+	char path[PATH_MAX];
+	pid_t pid;
+	int fd;
+
+	pci_address(c, bdf, len);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind",
+		 bdf);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid)
+		return pid;
+	for (fd = 3; fd < 1024; fd++)
+		close(fd);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, bdf, strlen(bdf)) != (ssize_t)strlen(bdf))
+		_exit(1);
+	_exit(0);
+}
+
+static bool child_running(pid_t pid)
+{
+	return waitpid(pid, NULL, WNOHANG) == 0;
+}
+
+static bool child_succeeded(pid_t pid)
+{
+	int status;
+
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       !WEXITSTATUS(status);
+}
+
+static bool has_driver(const char *bdf)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
+	return !access(path, F_OK);
+}
+
+enum path_kind {
+	PATH_BLOCKS, /* access stays revoked until a second call gives it back */
+	PATH_ONESHOT, /* one call revokes, resets and restores */
+	PATH_PERMANENT, /* the device goes away for good */
+};
+
+static enum path_kind path_kind(const char *p)
+{
+	if (!strcmp(p, "memory-disable") || !strcmp(p, "d3hot") ||
+	    !strcmp(p, "runtime-pm"))
+		return PATH_BLOCKS;
+	if (!strcmp(p, "reset") || !strcmp(p, "hot-reset") ||
+	    !strcmp(p, "flr"))
+		return PATH_ONESHOT;
+	if (!strcmp(p, "close") || !strcmp(p, "unbind"))
+		return PATH_PERMANENT;
+	usage();
+	return PATH_PERMANENT;
+}
+
+static void revoke_enter(struct ctx *c, const char *p)
+{
+	if (!strcmp(p, "memory-disable"))
+		set_memory_decode(c, false);
+	else if (!strcmp(p, "d3hot"))
+		set_power_state(c, PCI_PM_D3HOT);
+	else if (!strcmp(p, "runtime-pm"))
+		low_power(c, true);
+	else if (!strcmp(p, "reset") || !strcmp(p, "hot-reset"))
+		reset(c, !strcmp(p, "hot-reset"));
+	else if (!strcmp(p, "flr"))
+		pcie_flr(c);
+}
+
+static void revoke_exit(struct ctx *c, const char *p)
+{
+	if (!strcmp(p, "memory-disable"))
+		set_memory_decode(c, true);
+	else if (!strcmp(p, "d3hot"))
+		set_power_state(c, 0);
+	else if (!strcmp(p, "runtime-pm"))
+		low_power(c, false);
+	pmr_enable(c);
+}
+
+/* Close the device, or unbind its driver, which waits for that close. */
+static void revoke_for_good(struct ctx *c, const char *p)
+{
+	char bdf[64];
+	pid_t pid;
+
+	if (!strcmp(p, "close")) {
+		vfiobar_close(c->dev);
+		c->dev = NULL;
+		return;
+	}
+	pid = unbind_start(c, bdf, sizeof(bdf));
+	sleep(2);
+	expect(child_running(pid), "unbind waits while the device is open");
+	expect(!dma_check(c, c->seed),
+	       "meanwhile the dma-buf still works");
+	vfiobar_close(c->dev);
+	c->dev = NULL;
+	expect(child_succeeded(pid), "closing the device lets unbind finish");
+	expect(!has_driver(bdf), "the device has no driver now");
+}
+
 static int cmd_revoke(struct ctx *c)
 {
 	const char *p = c->revoke_path;
+	enum path_kind kind = path_kind(p);
 	struct dmabuf_edu_status before, after;
-	bool blocking = !strcmp(p, "memory-disable") || !strcmp(p, "runtime-pm");
 	int err;
-
-	if (!blocking && strcmp(p, "reset") && strcmp(p, "hot-reset") &&
-	    strcmp(p, "close"))
-		usage();
 
 	expect(!dma_write(c, c->seed), "DMA into the BAR before revocation");
 	expect(!dma_check(c, c->seed), "the same bytes read back");
 	if (edu_status(c->edu, &before))
 		die("edu status");
 
-	if (!strcmp(p, "memory-disable"))
-		set_memory_decode(c, false);
-	else if (!strcmp(p, "runtime-pm"))
-		low_power(c, true);
-	else if (!strcmp(p, "reset") || !strcmp(p, "hot-reset"))
-		reset(c, !strcmp(p, "hot-reset"));
-	else {
-		vfiobar_close(c->dev);
-		c->dev = NULL;
-	}
+	if (kind == PATH_PERMANENT)
+		revoke_for_good(c, p);
+	else
+		revoke_enter(c, p);
 
 	if (edu_status(c->edu, &after))
 		die("edu status");
@@ -264,30 +449,28 @@ static int cmd_revoke(struct ctx *c)
 		       !after.mapped,
 	       "the importer was told to unmap, and did");
 
-	if (blocking || !c->dev) {
+	if (kind != PATH_ONESHOT) {
 		err = dma_write(c, c->seed + 1);
 		expect(err == ENODEV, "DMA while revoked fails with ENODEV");
 		err = dma_check(c, c->seed);
 		expect(err == ENODEV, "reading while revoked fails with ENODEV");
 	}
 
-	if (!strcmp(p, "memory-disable"))
-		set_memory_decode(c, true);
-	else if (!strcmp(p, "runtime-pm"))
-		low_power(c, false);
-
-	if (!c->dev) {
+	if (kind == PATH_PERMANENT) {
 		/* Permanent: even a fresh open of the device does not help. */
-		c->dev = vfiobar_open(c->path);
-		if (!c->dev)
-			die("reopening the device");
+		if (!strcmp(p, "close")) {
+			c->dev = vfiobar_open(c->path);
+			if (!c->dev)
+				die("reopening the device");
+		}
 		expect(dma_write(c, c->seed + 2) == ENODEV,
-		       "after close, the old dma-buf never works again");
+		       "the revoked dma-buf never works again");
 		expect(!edu_release(c->edu), "the revoked dma-buf detaches");
 		expect(!close(c->dmabuf), "and its fd closes");
 		c->dmabuf = -1;
 		return 0;
 	}
+	revoke_exit(c, p);
 	expect(!dma_check(c, c->seed),
 	       "after restore: what was there before is intact");
 	expect(!dma_write(c, c->seed + 2), "after restore: DMA works again");

@@ -42,6 +42,7 @@ int main(void)
 {
 	struct vfiobar_device fake, *dev;
 	struct vfiobar_region region;
+	uint8_t cfg[2] = { 0 };
 	size_t len = 0;
 
 	/* a cdev path that is not there */
@@ -86,6 +87,27 @@ int main(void)
 	CHECK(strstr(vfiobar_last_error(&fake),
 		     "VFIO_DEVICE_GET_REGION_INFO") != NULL);
 	printf("last error: %s\n", vfiobar_last_error(&fake));
+
+	/* config space: bounds first, then the ioctl on the dead fd */
+	errno = 0;
+	CHECK(vfiobar_config_read(NULL, 0, cfg, 2) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(vfiobar_config_read(&fake, 0, NULL, 2) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(vfiobar_config_read(&fake, 0, cfg, 0) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(vfiobar_config_write(&fake, 4095, cfg, 2) == -1 &&
+	      errno == EINVAL);
+	CHECK(strstr(vfiobar_last_error(&fake), "at 0xfff") != NULL);
+	errno = 0;
+	CHECK(vfiobar_config_read(&fake, 0xffffffffu, cfg, 2) == -1 &&
+	      errno == EINVAL);
+	errno = 0;
+	CHECK(vfiobar_config_read(&fake, 4094, cfg, 2) == -1 &&
+	      errno == EBADF);
+	CHECK(strstr(vfiobar_last_error(&fake), "(config)") != NULL);
+	errno = 0;
+	CHECK(vfiobar_find_capability(&fake, 0x10) == -1 && errno == EBADF);
 
 	errno = 0;
 	CHECK(vfiobar_munmap(NULL, 4096) == -1 && errno == EINVAL);
