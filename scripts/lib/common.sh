@@ -32,13 +32,15 @@ need_pkgs() {
 # with_progress LOG LABEL CMD...: run CMD with output in LOG, printing a
 # heartbeat line every 30s so long steps show they are alive.
 with_progress() {
-	local logf=$1 label=$2 pid rc last
+	local logf=$1 label=$2 pid rc last next
 	shift 2
 	"$@" >"$logf" 2>&1 &
 	pid=$!
+	next=$(($(date +%s) + 30))
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
-		if [ $((($(date +%s) - VBR_T0) % 30)) -eq 0 ]; then
+		if [ "$(date +%s)" -ge "$next" ]; then
+			next=$((next + 30))
 			last=$(tail -n 1 "$logf" 2>/dev/null | cut -c1-70)
 			log "$label: ${last:-working}"
 		fi
