@@ -31,30 +31,31 @@ vbr_pci_find() {
 	return 1
 }
 
-# vbr_bind_vfio VENDOR:DEVICE: bind the device to vfio-pci and print how
-# libvfiobar opens it: its VFIO character device, or without an IOMMU (no
-# cdev for no-IOMMU devices) its PCI address, for the legacy group API.
+# vbr_bind_vfio VENDOR:DEVICE [DRIVER]: bind the device to vfio-pci (or
+# another VFIO PCI driver) and print how libvfiobar opens it: its VFIO
+# character device, or without an IOMMU (no cdev for no-IOMMU devices) its
+# PCI address, for the legacy group API.
 vbr_bind_vfio() {
-	local bdf cdev group
+	local bdf cdev group drv=${2:-vfio-pci}
 
 	bdf=$(vbr_pci_find "$1") || fail "no PCI device $1"
 	if [ -e "/sys/bus/pci/devices/$bdf/driver" ]; then
 		echo "$bdf" >"/sys/bus/pci/devices/$bdf/driver/unbind"
 	fi
-	echo vfio-pci >"/sys/bus/pci/devices/$bdf/driver_override"
+	echo "$drv" >"/sys/bus/pci/devices/$bdf/driver_override"
 	echo "$bdf" >/sys/bus/pci/drivers_probe
-	[ "$(basename "$(readlink "/sys/bus/pci/devices/$bdf/driver")")" = vfio-pci ] ||
-		fail "$bdf did not bind to vfio-pci"
+	[ "$(basename "$(readlink "/sys/bus/pci/devices/$bdf/driver")")" = "$drv" ] ||
+		fail "$bdf did not bind to $drv"
 	if [ "${VBR_IOMMU:-on}" = off ]; then
 		group=$(basename "$(readlink "/sys/bus/pci/devices/$bdf/iommu_group")")
 		[ -c "/dev/vfio/noiommu-$group" ] ||
-			fail "$bdf bound to vfio-pci but /dev/vfio/noiommu-$group is missing"
+			fail "$bdf bound to $drv but /dev/vfio/noiommu-$group is missing"
 		echo "$bdf"
 		return 0
 	fi
 	cdev=$(ls "/sys/bus/pci/devices/$bdf/vfio-dev/" 2>/dev/null | head -n 1)
 	[ -n "$cdev" ] && [ -c "/dev/vfio/devices/$cdev" ] ||
-		fail "$bdf bound to vfio-pci but has no /dev/vfio/devices node"
+		fail "$bdf bound to $drv but has no /dev/vfio/devices node"
 	echo "/dev/vfio/devices/$cdev"
 }
 

@@ -7,6 +7,11 @@
  *
  *   dmabuf-uapi table --device DEV [--bar N]
  *   dmabuf-uapi fuzz  --device DEV [--bar N] [--iterations N] [--seed S]
+ *   dmabuf-uapi refuse --device DEV [--bar N] --errno NAME [--probe]
+ *
+ * "refuse" is for what the model cannot know from the BAR alone (an I/O
+ * port BAR, a driver without dma-buf support): one GET of the first page
+ * of BAR N (or, with --probe, a PROBE) must fail with errno NAME.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -249,6 +254,41 @@ static int run_table(int devfd, const struct bar_info *bar)
 	return bad;
 }
 
+static int errno_by_name(const char *name)
+{
+	static const int known[] = { EINVAL, E2BIG, EOVERFLOW, ENODEV,
+				     EOPNOTSUPP, ENOTTY, EFAULT };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(name, err_name(known[i])))
+			return known[i];
+	return 0;
+}
+
+static int run_refuse(int devfd, const struct bar_info *bar, int want,
+		      int probe)
+{
+	struct req q = base_req(bar);
+	int before = count_fds();
+	int got;
+
+	if (probe)
+		q.op |= VFIO_DEVICE_FEATURE_PROBE;
+	got = issue(devfd, &q);
+	if (got >= 0)
+		close(got);
+	printf("%s of BAR %u: %s, expected %s\n", probe ? "PROBE" : "GET",
+	       bar->index, err_name(got < 0 ? -got : 0), err_name(want));
+	if (-got != want)
+		return 1;
+	if (count_fds() != before) {
+		fprintf(stderr, "FAIL: a refused call left a file descriptor\n");
+		return 1;
+	}
+	return 0;
+}
+
 static uint64_t rng(uint64_t *s)
 {
 	*s ^= *s << 13;
@@ -321,7 +361,8 @@ static int run_fuzz(int devfd, const struct bar_info *bar, unsigned long n,
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: dmabuf-uapi table|fuzz --device DEV [--bar N] [--iterations N] [--seed S]\n");
+		"usage: dmabuf-uapi table|fuzz --device DEV [--bar N] [--iterations N] [--seed S]\n"
+		"       dmabuf-uapi refuse --device DEV [--bar N] --errno NAME [--probe]\n");
 	exit(2);
 }
 
@@ -332,6 +373,8 @@ int main(int argc, char **argv)
 		{ "bar", required_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "errno", required_argument, NULL, 'e' },
+		{ "probe", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL, *cmd;
@@ -340,7 +383,7 @@ int main(int argc, char **argv)
 	struct vfiobar_region reg;
 	struct bar_info bar = { .index = 2 };
 	uint64_t seed = 1;
-	int c, bad;
+	int c, bad, want = 0, probe = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -356,6 +399,14 @@ int main(int argc, char **argv)
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
 			break;
+		case 'e':
+			want = errno_by_name(optarg);
+			if (!want)
+				usage();
+			break;
+		case 'p':
+			probe = 1;
+			break;
 		default:
 			usage();
 		}
@@ -363,7 +414,10 @@ int main(int argc, char **argv)
 	if (optind != argc - 1 || !path)
 		usage();
 	cmd = argv[optind];
-	if (strcmp(cmd, "table") && strcmp(cmd, "fuzz"))
+	if (strcmp(cmd, "table") && strcmp(cmd, "fuzz") &&
+	    strcmp(cmd, "refuse"))
+		usage();
+	if (!strcmp(cmd, "refuse") != !!want)
 		usage();
 
 	dev = vfiobar_open(path);
@@ -377,7 +431,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	bar.size = reg.size;
-	if (!strcmp(cmd, "table"))
+	if (!strcmp(cmd, "refuse"))
+		bad = run_refuse(vfiobar_device_fd(dev), &bar, want, probe);
+	else if (!strcmp(cmd, "table"))
 		bad = run_table(vfiobar_device_fd(dev), &bar);
 	else
 		bad = run_fuzz(vfiobar_device_fd(dev), &bar, iterations, seed);

@@ -2,11 +2,24 @@
 # dma-buf of the right size, every kind of bad request its errno and no
 # leftover file descriptor, and a seeded fuzz loop agrees with a model of
 # the rules, all on the KASAN + lockdep kernel (any splat fails the run).
+# Then the two refusals the BAR alone cannot show: an I/O port BAR
+# (pci-testdev's BAR1) is EINVAL, and a VFIO PCI driver that has no
+# get_dmabuf_phys (virtio-vfio-pci, bound through driver_override) refuses
+# GET and PROBE with EOPNOTSUPP.
+
+VM_DEVICES="pci-testdev"
 
 guest() {
-	local dev
+	local dev testdev
 
 	dev=$(vbr_bar_device)
 	dmabuf-uapi table --device "$dev" --bar 2
 	dmabuf-uapi fuzz --device "$dev" --bar 2 --iterations 3000 --seed 20261124
+
+	testdev=$(vbr_bind_vfio 1b36:0005)
+	dmabuf-uapi refuse --device "$testdev" --bar 1 --errno EINVAL
+
+	dev=$(vbr_bind_vfio "$(vbr_bar_id)" virtio-vfio-pci)
+	dmabuf-uapi refuse --device "$dev" --bar 2 --errno EOPNOTSUPP
+	dmabuf-uapi refuse --device "$dev" --bar 2 --errno EOPNOTSUPP --probe
 }
