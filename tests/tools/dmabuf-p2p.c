@@ -13,6 +13,10 @@
  *              memory-disable, d3hot, runtime-pm (access blocked, then
  *              given back), reset, hot-reset, flr (one call blocks and
  *              restores), close, unbind (permanent)
+ *   dmabuf-p2p born-revoked --path memory-disable|d3hot|runtime-pm:
+ *              the dma-buf is created while access is blocked
+ *   dmabuf-p2p refuse-importer --importer static|pinned: the exporter
+ *              turns away importers that cannot give a mapping back
  *
  * With QEMU's NVMe controller and --bar 4, its persistent memory region
  * is enabled first and again after every reset (nvme_pmr.h).
@@ -59,6 +63,7 @@ struct ctx {
 	unsigned int nr_ranges;
 	uint64_t offset, length, seed;
 	const char *revoke_path;
+	const char *importer;
 	struct vfiobar_device *dev;
 	bool nvme_pmr;
 	int dmabuf, edu;
@@ -67,10 +72,12 @@ struct ctx {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: dmabuf-p2p write|read|info|refused|revoke --device DEV [--bar N]\n"
+		"usage: dmabuf-p2p write|read|info|refused|revoke|born-revoked|refuse-importer\n"
+		"                  --device DEV [--bar N]\n"
 		"                  --ranges OFF:LEN[,OFF:LEN...] [--offset O] [--length L]\n"
 		"                  [--seed S] [--path memory-disable|d3hot|runtime-pm|reset|\n"
-		"                                  hot-reset|flr|close|unbind]\n");
+		"                                  hot-reset|flr|close|unbind]\n"
+		"                  [--importer static|pinned]\n");
 	exit(2);
 }
 
@@ -167,22 +174,30 @@ static int dma_check(struct ctx *c, uint64_t seed)
 	return ret;
 }
 
-static void open_all(struct ctx *c)
+static void open_device(struct ctx *c)
 {
-	uint64_t size;
-
 	c->dev = vfiobar_open(c->path);
 	if (!c->dev)
 		die(c->path);
 	c->nvme_pmr = c->bar == NVME_PMR_BAR && nvme_pmr_present(c->dev);
 	pmr_enable(c);
+	c->edu = edu_open(NULL);
+	if (c->edu < 0)
+		die(DMABUF_EDU_DEVICE);
+}
+
+static void export(struct ctx *c)
+{
 	c->dmabuf = vfiobar_dmabuf_export(c->dev, c->bar, c->ranges,
 					  c->nr_ranges, O_RDWR | O_CLOEXEC);
 	if (c->dmabuf < 0)
 		die_lib(c);
-	c->edu = edu_open(NULL);
-	if (c->edu < 0)
-		die(DMABUF_EDU_DEVICE);
+}
+
+static void import(struct ctx *c)
+{
+	uint64_t size;
+
 	if (edu_import_sized(c->edu, c->dmabuf, &size))
 		die("importing the dma-buf into edu");
 	if (c->offset + c->length > size)
@@ -426,6 +441,50 @@ static void revoke_for_good(struct ctx *c, const char *p)
 	expect(!has_driver(bdf), "the device has no driver now");
 }
 
+/* Created while access is blocked, the dma-buf starts out revoked. */
+static int cmd_born_revoked(struct ctx *c)
+{
+	const char *p = c->revoke_path;
+
+	if (path_kind(p) != PATH_BLOCKS)
+		usage();
+	revoke_enter(c, p);
+	export(c);
+	import(c);
+	expect(dma_write(c, c->seed) == ENODEV,
+	       "a dma-buf created while access is blocked does not map");
+	revoke_exit(c, p);
+	expect(!dma_write(c, c->seed), "once access is back, DMA works");
+	expect(!dma_check(c, c->seed), "and reads back");
+	return 0;
+}
+
+/* Importers that would keep a mapping after revocation are turned away. */
+static int cmd_refuse_importer(struct ctx *c)
+{
+	uint32_t flags;
+	int err;
+
+	if (!c->importer)
+		usage();
+	if (!strcmp(c->importer, "static"))
+		flags = DMABUF_EDU_PROBE_STATIC;
+	else if (!strcmp(c->importer, "pinned"))
+		flags = DMABUF_EDU_PROBE_PINNED;
+	else
+		usage();
+	export(c);
+	err = edu_probe(c->edu, c->dmabuf, flags) ? errno : 0;
+	printf("refuse-importer: a %s importer got %s\n", c->importer,
+	       err ? strerror(err) : "accepted");
+	expect(err == EOPNOTSUPP,
+	       "the exporter refuses it with EOPNOTSUPP");
+	import(c);
+	expect(!dma_write(c, c->seed) && !dma_check(c, c->seed),
+	       "a revocable importer of the same dma-buf still works");
+	return 0;
+}
+
 static int cmd_revoke(struct ctx *c)
 {
 	const char *p = c->revoke_path;
@@ -479,6 +538,45 @@ static int cmd_revoke(struct ctx *c)
 	return 0;
 }
 
+static bool known_command(const char *cmd)
+{
+	static const char *const cmds[] = { "write", "read", "info",
+					    "refused", "revoke", "born-revoked",
+					    "refuse-importer" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(cmd, cmds[i]))
+			return true;
+	return false;
+}
+
+/* The commands that work on an imported dma-buf. */
+static void cmd_transfer(struct ctx *c, const char *cmd)
+{
+	struct dmabuf_edu_status st;
+	int err;
+
+	if (!strcmp(cmd, "write")) {
+		expect(!dma_write(c, c->seed), "DMA into the BAR");
+	} else if (!strcmp(cmd, "read")) {
+		expect(!dma_check(c, c->seed), "DMA out of the BAR matches");
+	} else if (!strcmp(cmd, "info")) {
+		err = dma_check(c, c->seed);
+		expect(err <= 0 && !edu_status(c->edu, &st) && st.mapped,
+		       "the dma-buf maps for edu");
+		print_status(c, "info");
+	} else if (!strcmp(cmd, "refused")) {
+		err = dma_write(c, c->seed);
+		printf("refused: DMA attempt returned %s\n",
+		       err ? strerror(err) : "success");
+		expect(err && err != ENODEV,
+		       "the P2P layer refuses to map this pair");
+	} else {
+		cmd_revoke(c);
+	}
+}
+
 static void parse_ranges(struct ctx *c, char *s)
 {
 	char *tok, *save = NULL;
@@ -507,13 +605,14 @@ int main(int argc, char **argv)
 		{ "length", required_argument, NULL, 'l' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "path", required_argument, NULL, 'p' },
+		{ "importer", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctx c = { .bar = 2, .length = 4096, .seed = 1, .dmabuf = -1,
 			 .edu = -1 };
 	uint64_t v;
 	const char *cmd;
-	int opt, err;
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -525,6 +624,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			c.revoke_path = optarg;
+			break;
+		case 'i':
+			c.importer = optarg;
 			break;
 		case 'b':
 		case 'o':
@@ -549,31 +651,21 @@ int main(int argc, char **argv)
 		usage();
 	cmd = argv[optind];
 
-	open_all(&c);
-	if (!strcmp(cmd, "write")) {
-		expect(!dma_write(&c, c.seed), "DMA into the BAR");
-	} else if (!strcmp(cmd, "read")) {
-		expect(!dma_check(&c, c.seed), "DMA out of the BAR matches");
-	} else if (!strcmp(cmd, "info")) {
-		struct dmabuf_edu_status st;
-
-		err = dma_check(&c, c.seed);
-		expect(err <= 0 && !edu_status(c.edu, &st) &&
-			       st.mapped,
-		       "the dma-buf maps for edu");
-		print_status(&c, "info");
-	} else if (!strcmp(cmd, "refused")) {
-		err = dma_write(&c, c.seed);
-		printf("refused: DMA attempt returned %s\n",
-		       err ? strerror(err) : "success");
-		expect(err && err != ENODEV,
-		       "the P2P layer refuses to map this pair");
-	} else if (!strcmp(cmd, "revoke")) {
-		if (!c.revoke_path)
-			usage();
-		cmd_revoke(&c);
-	} else {
+	if (!known_command(cmd))
 		usage();
+	if ((!strcmp(cmd, "revoke") || !strcmp(cmd, "born-revoked")) &&
+	    !c.revoke_path)
+		usage();
+
+	open_device(&c);
+	if (!strcmp(cmd, "born-revoked")) {
+		cmd_born_revoked(&c);
+	} else if (!strcmp(cmd, "refuse-importer")) {
+		cmd_refuse_importer(&c);
+	} else {
+		export(&c);
+		import(&c);
+		cmd_transfer(&c, cmd);
 	}
 	edu_release(c.edu);
 	if (c.dmabuf >= 0)

@@ -17,9 +17,14 @@
 
 struct dmabuf_edu_import {
 	int32_t fd;	/* dma-buf fd to import */
-	uint32_t flags;	/* must be 0 */
+	uint32_t flags;	/* 0 or one DMABUF_EDU_PROBE_* */
 	uint64_t size;	/* out: dma-buf size in bytes */
 };
+
+/* attach as a static importer, detach again; nothing is kept */
+#define DMABUF_EDU_PROBE_STATIC	(1U << 0)
+/* attach as a peer-to-peer importer that pins instead of move_notify */
+#define DMABUF_EDU_PROBE_PINNED	(1U << 1)
 
 #define DMABUF_EDU_TO_DMABUF	0	/* user -> edu buffer -> dma-buf */
 #define DMABUF_EDU_FROM_DMABUF	1	/* dma-buf -> edu buffer -> user */

@@ -29,6 +29,13 @@ int edu_import_sized(int edu_fd, int dmabuf_fd, uint64_t *size)
 	return 0;
 }
 
+int edu_probe(int edu_fd, int dmabuf_fd, uint32_t flags)
+{
+	struct dmabuf_edu_import imp = { .fd = dmabuf_fd, .flags = flags };
+
+	return ioctl(edu_fd, DMABUF_EDU_IMPORT, &imp) < 0 ? -1 : 0;
+}
+
 int edu_import(int edu_fd, int dmabuf_fd)
 {
 	return edu_import_sized(edu_fd, dmabuf_fd, NULL);
