@@ -7,7 +7,7 @@ ip() { /usr/bin/ip "$@"; }
 
 say() { echo "vbr: $*"; }
 fail() {
-	echo "vbr: FAIL: $*"
+	echo "vbr: FAIL: $*" >&2
 	exit 1
 }
 

@@ -4,7 +4,7 @@
 # the rules, all on the KASAN + lockdep kernel (any splat fails the run).
 # Then the two refusals the BAR alone cannot show: an I/O port BAR
 # (pci-testdev's BAR1) is EINVAL, and a VFIO PCI driver that has no
-# get_dmabuf_phys (virtio-vfio-pci, bound through driver_override) refuses
+# get_dmabuf_phys (virtio_vfio_pci, bound through driver_override) refuses
 # GET and PROBE with EOPNOTSUPP.
 
 VM_DEVICES="pci-testdev"
@@ -19,7 +19,7 @@ guest() {
 	testdev=$(vbr_bind_vfio 1b36:0005)
 	dmabuf-uapi refuse --device "$testdev" --bar 1 --errno EINVAL
 
-	dev=$(vbr_bind_vfio "$(vbr_bar_id)" virtio-vfio-pci)
+	dev=$(vbr_bind_vfio "$(vbr_bar_id)" virtio_vfio_pci)
 	dmabuf-uapi refuse --device "$dev" --bar 2 --errno EOPNOTSUPP
 	dmabuf-uapi refuse --device "$dev" --bar 2 --errno EOPNOTSUPP --probe
 }

@@ -27,7 +27,7 @@ guest() {
 
 	dmabuf-p2p write --device "$dev" --ranges 0x200000:0x10000 --offset 0x1000 --length 8K --seed 5
 	dmabuf-p2p read --device "$dev" --ranges 0x200000:0x10000 --offset 0x1000 --length 8K --seed 5
-	got=$(dmabuf-p2p info --device "$dev" --ranges 0x200000:0x10000 --seed 5 |
+	got=$(dmabuf-p2p info --device "$dev" --ranges 0x200000:0x10000 --offset 0x1000 --length 8K --seed 5 |
 		sed -n 's/^info: .*map=\([a-z]*\) first_dma_addr=\(0x[0-9a-f]*\).*/\1 \2/p')
 	say "BAR2 at $start: dma-buf maps as $got"
 	[ "$got" = "bus $want" ] ||
