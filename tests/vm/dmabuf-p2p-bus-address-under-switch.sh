@@ -4,6 +4,7 @@
 # with no IOVA, on a CPU model the P2P layer does not trust for traffic
 # through the host bridge (so the mapping cannot have been the host-bridge
 # kind), and edu's DMA lands in the host's file at exactly those offsets.
+# Its control is vm.dmabuf-p2p-refused-without-host-bridge-no-iommu.
 
 VM_EDU=1
 VM_CPU=max

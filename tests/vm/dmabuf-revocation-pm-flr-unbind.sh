@@ -5,7 +5,8 @@
 # while the device is open. Each revokes the dma-buf under edu DMA; a DMA
 # attempted while access is blocked fails and changes nothing; restored
 # paths work again on the same dma-buf. Unbind waits for the user to close
-# the device, and the dma-buf is dead for good afterwards.
+# the device, and the dma-buf is dead for good afterwards. A dma-buf
+# created while the device is in D3hot starts out revoked.
 
 VM_EDU=1
 VM_CPU=EPYC
@@ -24,6 +25,7 @@ guest() {
 	dmabuf-p2p revoke --path d3hot --device "$dev" --bar "$bar" --ranges 0x00000:0x10000 --seed 60
 	dmabuf-p2p revoke --path flr --device "$dev" --bar "$bar" --ranges 0x10000:0x10000 --seed 70
 	dmabuf-p2p revoke --path reset --device "$dev" --bar "$bar" --ranges 0x20000:0x10000 --seed 80
+	dmabuf-p2p born-revoked --path d3hot --device "$dev" --bar "$bar" --ranges 0x40000:0x10000 --seed 95
 	dmabuf-p2p revoke --path unbind --device "$dev" --bar "$bar" --ranges 0x30000:0x10000 --seed 90
 }
 
@@ -37,8 +39,11 @@ host_after() {
 	bar-pattern check --file "$f" --offset 0x20000 --length 4K --seed 82
 	# After unbind, only the first write is there.
 	bar-pattern check --file "$f" --offset 0x30000 --length 4K --seed 90
+	# Created in D3hot: written once, after D0.
+	bar-pattern check --file "$f" --offset 0x40000 --length 4K --seed 95
 	bar-pattern check --file "$f" --offset 0x01000 --length 0xf000 --zero
 	bar-pattern check --file "$f" --offset 0x11000 --length 0xf000 --zero
 	bar-pattern check --file "$f" --offset 0x21000 --length 0xf000 --zero
-	bar-pattern check --file "$f" --offset 0x31000 --zero
+	bar-pattern check --file "$f" --offset 0x31000 --length 0xf000 --zero
+	bar-pattern check --file "$f" --offset 0x41000 --zero
 }
