@@ -33,13 +33,14 @@ static int config_rw(struct vfiobar_device *dev, bool write, uint32_t pos,
 	    pos > PCI_CFG_SIZE - len) {
 		errno = EINVAL;
 		if (dev)
-			vfiobar_set_error(dev,
-					  "config space access of %zu bytes at 0x%x",
-					  len, pos);
+			vfiobar_set_error(
+				dev, "config space access of %zu bytes at 0x%x",
+				len, pos);
 		return -1;
 	}
 	if (ioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, &info)) {
-		vfiobar_set_error(dev, "VFIO_DEVICE_GET_REGION_INFO(config) on %s",
+		vfiobar_set_error(dev,
+				  "VFIO_DEVICE_GET_REGION_INFO(config) on %s",
 				  dev->path);
 		return -1;
 	}
@@ -54,8 +55,8 @@ static int config_rw(struct vfiobar_device *dev, bool write, uint32_t pos,
 	return -1;
 }
 
-VFIOBAR_EXPORT int vfiobar_config_read(struct vfiobar_device *dev,
-				       uint32_t pos, void *buf, size_t len)
+VFIOBAR_EXPORT int vfiobar_config_read(struct vfiobar_device *dev, uint32_t pos,
+				       void *buf, size_t len)
 {
 	return config_rw(dev, false, pos, buf, len);
 }

@@ -179,8 +179,8 @@ static int pci_iommu_group(struct vfiobar_device *dev, const char *addr,
  * /dev/vfio/noiommu-N for a device in VFIO's unsafe no-IOMMU mode, which
  * needs the no-IOMMU container type instead of type1.
  */
-static int group_node(struct vfiobar_device *dev, const char *group,
-		      char *path, size_t len)
+static int group_node(struct vfiobar_device *dev, const char *group, char *path,
+		      size_t len)
 {
 	snprintf(path, len, "/dev/vfio/%s", group);
 	if (!access(path, F_OK)) {
@@ -193,9 +193,10 @@ static int group_node(struct vfiobar_device *dev, const char *group,
 		return 0;
 	}
 	errno = ENOENT;
-	vfiobar_set_error(dev,
-			  "neither /dev/vfio/%s nor %s exists (is %s bound to vfio-pci?)",
-			  group, path, dev->path);
+	vfiobar_set_error(
+		dev,
+		"neither /dev/vfio/%s nor %s exists (is %s bound to vfio-pci?)",
+		group, path, dev->path);
 	return -1;
 }
 

@@ -29,30 +29,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <limits.h>
-#include <signal.h>
-#include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <uapi/vfio_compat.h>
 #include <vfiobar.h>
 
 #include "edu.h"
 #include "nvme_pmr.h"
 #include "pattern.h"
-
-#define PCI_COMMAND_REG 0x04
-#define PCI_COMMAND_MEMORY 0x2
-#define PCI_CAP_ID_PM 0x01
-#define PCI_PM_CTRL 4
-#define PCI_PM_CTRL_STATE_MASK 0x3
-#define PCI_PM_D3HOT 3
-#define PCI_CAP_ID_EXP 0x10
-#define PCI_EXP_DEVCAP 4
-#define PCI_EXP_DEVCAP_FLR (1u << 28)
-#define PCI_EXP_DEVCTL 8
-#define PCI_EXP_DEVCTL_BCR_FLR 0x8000
+#include "vfio_block.h"
 
 #define MAX_RANGES 64
 
@@ -97,6 +81,16 @@ static void fail(const char *what)
 static void die_lib(const struct ctx *c)
 {
 	fprintf(stderr, "dmabuf-p2p: %s\n", vfiobar_last_error(c->dev));
+	exit(1);
+}
+
+/* A revocation path's own step failed: say which, and why. */
+static void die_path(const struct ctx *c, const char *p)
+{
+	int err = errno;
+
+	fprintf(stderr, "dmabuf-p2p: path %s: %s (%s)\n", p, strerror(err),
+		vfiobar_last_error(c->dev));
 	exit(1);
 }
 
@@ -154,16 +148,19 @@ static int dma_check(struct ctx *c, uint64_t seed)
 	if (!buf || !want)
 		die("malloc");
 	fill(c, want, seed);
-	if (edu_dma(c->edu, c->offset, buf, c->length, DMABUF_EDU_FROM_DMABUF)) {
+	if (edu_dma(c->edu, c->offset, buf, c->length,
+		    DMABUF_EDU_FROM_DMABUF)) {
 		ret = errno;
 	} else {
 		for (i = 0; i < c->length; i++) {
 			if (buf[i] != want[i]) {
 				fprintf(stderr,
 					"dmabuf-p2p: mismatch at dma-buf offset 0x%" PRIx64
-					" (BAR 0x%" PRIx64 "): expected 0x%02x, got 0x%02x\n",
-					c->offset + i, bar_offset(c, c->offset + i),
-					want[i], buf[i]);
+					" (BAR 0x%" PRIx64
+					"): expected 0x%02x, got 0x%02x\n",
+					c->offset + i,
+					bar_offset(c, c->offset + i), want[i],
+					buf[i]);
 				ret = -1;
 				break;
 			}
@@ -220,158 +217,11 @@ static void print_status(struct ctx *c, const char *when)
 
 /* ---- revocation paths ---- */
 
-static void set_memory_decode(struct ctx *c, bool on)
-{
-	uint16_t cmd;
-
-	if (vfiobar_config_read(c->dev, PCI_COMMAND_REG, &cmd, sizeof(cmd)))
-		die_lib(c);
-	cmd = on ? (cmd | PCI_COMMAND_MEMORY) : (cmd & ~PCI_COMMAND_MEMORY);
-	if (vfiobar_config_write(c->dev, PCI_COMMAND_REG, &cmd, sizeof(cmd)))
-		die_lib(c);
-}
-
-/* D0 or D3hot through the PM capability's control register. */
-static void set_power_state(struct ctx *c, unsigned int state)
-{
-	int pm = vfiobar_find_capability(c->dev, PCI_CAP_ID_PM);
-	uint16_t pmcsr;
-
-	if (pm < 0)
-		die_lib(c);
-	if (vfiobar_config_read(c->dev, pm + PCI_PM_CTRL, &pmcsr, 2))
-		die_lib(c);
-	pmcsr = (pmcsr & ~PCI_PM_CTRL_STATE_MASK) | state;
-	if (vfiobar_config_write(c->dev, pm + PCI_PM_CTRL, &pmcsr, 2))
-		die_lib(c);
-}
-
-/* Function level reset through the PCIe capability's control register. */
-static void pcie_flr(struct ctx *c)
-{
-	int exp = vfiobar_find_capability(c->dev, PCI_CAP_ID_EXP);
-	uint32_t devcap;
-	uint16_t devctl;
-
-	if (exp < 0)
-		die_lib(c);
-	if (vfiobar_config_read(c->dev, exp + PCI_EXP_DEVCAP, &devcap, 4))
-		die_lib(c);
-	if (!(devcap & PCI_EXP_DEVCAP_FLR))
-		fail("the device does not advertise PCIe FLR");
-	if (vfiobar_config_read(c->dev, exp + PCI_EXP_DEVCTL, &devctl, 2))
-		die_lib(c);
-	devctl |= PCI_EXP_DEVCTL_BCR_FLR;
-	if (vfiobar_config_write(c->dev, exp + PCI_EXP_DEVCTL, &devctl, 2))
-		die_lib(c);
-}
-
-static void low_power(struct ctx *c, bool enter)
-{
-	struct vfio_device_feature f = {
-		.argsz = sizeof(f),
-		.flags = VFIO_DEVICE_FEATURE_SET |
-			 (enter ? VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY :
-				  VFIO_DEVICE_FEATURE_LOW_POWER_EXIT),
-	};
-
-	if (ioctl(vfiobar_device_fd(c->dev), VFIO_DEVICE_FEATURE, &f))
-		die(enter ? "LOW_POWER_ENTRY" : "LOW_POWER_EXIT");
-}
-
-static void reset(struct ctx *c, bool hot)
-{
-	int fd = vfiobar_device_fd(c->dev);
-
-	if (hot) {
-		/* cdev + iommufd: no group fds, ownership comes from iommufd */
-		struct vfio_pci_hot_reset r = { .argsz = sizeof(r) };
-
-		if (ioctl(fd, VFIO_DEVICE_PCI_HOT_RESET, &r))
-			die("VFIO_DEVICE_PCI_HOT_RESET");
-	} else if (ioctl(fd, VFIO_DEVICE_RESET)) {
-		die("VFIO_DEVICE_RESET");
-	}
-}
-
 static void expect(bool ok, const char *what)
 {
 	if (!ok)
 		fail(what);
 	printf("ok: %s\n", what);
-}
-
-/* The PCI address behind --device: a cdev's sysfs link, or the address. */
-static void pci_address(const struct ctx *c, char *bdf, size_t len)
-{
-	char link[PATH_MAX], target[PATH_MAX];
-	const char *base = strrchr(c->path, '/');
-	ssize_t n;
-
-	if (!base) {
-		if (strlen(c->path) >= len)
-			fail("PCI address too long");
-		memcpy(bdf, c->path, strlen(c->path) + 1);
-		return;
-	}
-	snprintf(link, sizeof(link), "/sys/class/vfio-dev/%s/device", base + 1);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		die(link);
-	target[n] = 0;
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (strlen(base) >= len)
-		fail("PCI address too long");
-	memcpy(bdf, base, strlen(base) + 1);
-}
-
-/*
- * Unbind vfio-pci from the device in a child: the write blocks until the
- * user closes the device. The child must not hold our fds, or it would
- * keep the device open and wait for itself.
- */
-static pid_t unbind_start(const struct ctx *c, char *bdf, size_t len)
-{
-	char path[PATH_MAX];
-	pid_t pid;
-	int fd;
-
-	pci_address(c, bdf, len);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind",
-		 bdf);
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (pid)
-		return pid;
-	for (fd = 3; fd < 1024; fd++)
-		close(fd);
-	fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, bdf, strlen(bdf)) != (ssize_t)strlen(bdf))
-		_exit(1);
-	_exit(0);
-}
-
-static bool child_running(pid_t pid)
-{
-	return waitpid(pid, NULL, WNOHANG) == 0;
-}
-
-static bool child_succeeded(pid_t pid)
-{
-	int status;
-
-	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
-	       !WEXITSTATUS(status);
-}
-
-static bool has_driver(const char *bdf)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
-	return !access(path, F_OK);
 }
 
 enum path_kind {
@@ -385,8 +235,7 @@ static enum path_kind path_kind(const char *p)
 	if (!strcmp(p, "memory-disable") || !strcmp(p, "d3hot") ||
 	    !strcmp(p, "runtime-pm"))
 		return PATH_BLOCKS;
-	if (!strcmp(p, "reset") || !strcmp(p, "hot-reset") ||
-	    !strcmp(p, "flr"))
+	if (!strcmp(p, "reset") || !strcmp(p, "hot-reset") || !strcmp(p, "flr"))
 		return PATH_ONESHOT;
 	if (!strcmp(p, "close") || !strcmp(p, "unbind"))
 		return PATH_PERMANENT;
@@ -396,26 +245,34 @@ static enum path_kind path_kind(const char *p)
 
 static void revoke_enter(struct ctx *c, const char *p)
 {
+	int ret = 0;
+
 	if (!strcmp(p, "memory-disable"))
-		set_memory_decode(c, false);
+		ret = vfio_block_memory_decode(c->dev, false);
 	else if (!strcmp(p, "d3hot"))
-		set_power_state(c, PCI_PM_D3HOT);
+		ret = vfio_block_power_state(c->dev, PCI_PM_STATE_D3HOT);
 	else if (!strcmp(p, "runtime-pm"))
-		low_power(c, true);
+		ret = vfio_block_low_power(c->dev, true);
 	else if (!strcmp(p, "reset") || !strcmp(p, "hot-reset"))
-		reset(c, !strcmp(p, "hot-reset"));
+		ret = vfio_block_reset(c->dev, !strcmp(p, "hot-reset"));
 	else if (!strcmp(p, "flr"))
-		pcie_flr(c);
+		ret = vfio_block_pcie_flr(c->dev);
+	if (ret)
+		die_path(c, p);
 }
 
 static void revoke_exit(struct ctx *c, const char *p)
 {
+	int ret = 0;
+
 	if (!strcmp(p, "memory-disable"))
-		set_memory_decode(c, true);
+		ret = vfio_block_memory_decode(c->dev, true);
 	else if (!strcmp(p, "d3hot"))
-		set_power_state(c, 0);
+		ret = vfio_block_power_state(c->dev, PCI_PM_STATE_D0);
 	else if (!strcmp(p, "runtime-pm"))
-		low_power(c, false);
+		ret = vfio_block_low_power(c->dev, false);
+	if (ret)
+		die_path(c, p);
 	pmr_enable(c);
 }
 
@@ -430,15 +287,20 @@ static void revoke_for_good(struct ctx *c, const char *p)
 		c->dev = NULL;
 		return;
 	}
-	pid = unbind_start(c, bdf, sizeof(bdf));
+	if (vfio_pci_address(c->path, bdf, sizeof(bdf)))
+		die(c->path);
+	pid = vfio_unbind_start(bdf);
+	if (pid < 0)
+		die("fork");
 	sleep(2);
-	expect(child_running(pid), "unbind waits while the device is open");
-	expect(!dma_check(c, c->seed),
-	       "meanwhile the dma-buf still works");
+	expect(vfio_child_running(pid),
+	       "unbind waits while the device is open");
+	expect(!dma_check(c, c->seed), "meanwhile the dma-buf still works");
 	vfiobar_close(c->dev);
 	c->dev = NULL;
-	expect(child_succeeded(pid), "closing the device lets unbind finish");
-	expect(!has_driver(bdf), "the device has no driver now");
+	expect(vfio_child_succeeded(pid),
+	       "closing the device lets unbind finish");
+	expect(!vfio_pci_has_driver(bdf), "the device has no driver now");
 }
 
 /* Created while access is blocked, the dma-buf starts out revoked. */
@@ -477,8 +339,7 @@ static int cmd_refuse_importer(struct ctx *c)
 	err = edu_probe(c->edu, c->dmabuf, flags) ? errno : 0;
 	printf("refuse-importer: a %s importer got %s\n", c->importer,
 	       err ? strerror(err) : "accepted");
-	expect(err == EOPNOTSUPP,
-	       "the exporter refuses it with EOPNOTSUPP");
+	expect(err == EOPNOTSUPP, "the exporter refuses it with EOPNOTSUPP");
 	import(c);
 	expect(!dma_write(c, c->seed) && !dma_check(c, c->seed),
 	       "a revocable importer of the same dma-buf still works");
@@ -512,7 +373,8 @@ static int cmd_revoke(struct ctx *c)
 		err = dma_write(c, c->seed + 1);
 		expect(err == ENODEV, "DMA while revoked fails with ENODEV");
 		err = dma_check(c, c->seed);
-		expect(err == ENODEV, "reading while revoked fails with ENODEV");
+		expect(err == ENODEV,
+		       "reading while revoked fails with ENODEV");
 	}
 
 	if (kind == PATH_PERMANENT) {
@@ -540,8 +402,9 @@ static int cmd_revoke(struct ctx *c)
 
 static bool known_command(const char *cmd)
 {
-	static const char *const cmds[] = { "write", "read", "info",
-					    "refused", "revoke", "born-revoked",
+	static const char *const cmds[] = { "write",	      "read",
+					    "info",	      "refused",
+					    "revoke",	      "born-revoked",
 					    "refuse-importer" };
 	unsigned int i;
 
@@ -608,8 +471,9 @@ int main(int argc, char **argv)
 		{ "importer", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctx c = { .bar = 2, .length = 4096, .seed = 1, .dmabuf = -1,
-			 .edu = -1 };
+	struct ctx c = {
+		.bar = 2, .length = 4096, .seed = 1, .dmabuf = -1, .edu = -1
+	};
 	uint64_t v;
 	const char *cmd;
 	int opt;

@@ -52,7 +52,8 @@ int edu_dma(int edu_fd, uint64_t offset, void *buf, size_t length,
 	}
 	while (length) {
 		size_t n = length < DMABUF_EDU_MAX_LENGTH ?
-			   length : DMABUF_EDU_MAX_LENGTH;
+				   length :
+				   DMABUF_EDU_MAX_LENGTH;
 		struct dmabuf_edu_dma req = {
 			.offset = offset,
 			.length = n,

@@ -11,14 +11,14 @@
 
 #include "dmabuf_edu_uapi.h"
 
-#define DMABUF_EDU_DEVICE	"/dev/dmabuf-edu"
+#define DMABUF_EDU_DEVICE "/dev/dmabuf-edu"
 
 /*
  * All return 0 (or an fd) on success and -1 with errno set on failure.
  * errno ENODEV from edu_dma() means the exporter has revoked access (or,
  * from any call, that no edu device is bound).
  */
-int edu_open(const char *path);	/* NULL: DMABUF_EDU_DEVICE */
+int edu_open(const char *path); /* NULL: DMABUF_EDU_DEVICE */
 int edu_import(int edu_fd, int dmabuf_fd);
 int edu_import_sized(int edu_fd, int dmabuf_fd, uint64_t *size);
 /* Would the exporter accept an importer of kind DMABUF_EDU_PROBE_*? */

@@ -103,8 +103,7 @@ int main(void)
 	CHECK(vfiobar_config_read(&fake, 0xffffffffu, cfg, 2) == -1 &&
 	      errno == EINVAL);
 	errno = 0;
-	CHECK(vfiobar_config_read(&fake, 4094, cfg, 2) == -1 &&
-	      errno == EBADF);
+	CHECK(vfiobar_config_read(&fake, 4094, cfg, 2) == -1 && errno == EBADF);
 	CHECK(strstr(vfiobar_last_error(&fake), "(config)") != NULL);
 	errno = 0;
 	CHECK(vfiobar_find_capability(&fake, 0x10) == -1 && errno == EBADF);

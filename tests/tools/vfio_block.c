@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <uapi/vfio_compat.h>
+
+#include "vfio_block.h"
+
+#define PCI_COMMAND_REG 0x04
+#define PCI_COMMAND_MEMORY 0x2
+#define PCI_CAP_ID_PM 0x01
+#define PCI_PM_CTRL 4
+#define PCI_PM_CTRL_STATE_MASK 0x3
+#define PCI_CAP_ID_EXP 0x10
+#define PCI_EXP_DEVCAP 4
+#define PCI_EXP_DEVCAP_FLR (1u << 28)
+#define PCI_EXP_DEVCTL 8
+#define PCI_EXP_DEVCTL_BCR_FLR 0x8000
+
+int vfio_block_memory_decode(struct vfiobar_device *dev, bool on)
+{
+	uint16_t cmd;
+
+	if (vfiobar_config_read(dev, PCI_COMMAND_REG, &cmd, sizeof(cmd)))
+		return -1;
+	cmd = on ? (cmd | PCI_COMMAND_MEMORY) : (cmd & ~PCI_COMMAND_MEMORY);
+	return vfiobar_config_write(dev, PCI_COMMAND_REG, &cmd, sizeof(cmd));
+}
+
+int vfio_block_power_state(struct vfiobar_device *dev, unsigned int state)
+{
+	int pm = vfiobar_find_capability(dev, PCI_CAP_ID_PM);
+	uint16_t pmcsr;
+
+	if (pm < 0 || vfiobar_config_read(dev, pm + PCI_PM_CTRL, &pmcsr, 2))
+		return -1;
+	pmcsr = (pmcsr & ~PCI_PM_CTRL_STATE_MASK) |
+		(state & PCI_PM_CTRL_STATE_MASK);
+	return vfiobar_config_write(dev, pm + PCI_PM_CTRL, &pmcsr, 2);
+}
+
+int vfio_block_pcie_flr(struct vfiobar_device *dev)
+{
+	int exp = vfiobar_find_capability(dev, PCI_CAP_ID_EXP);
+	uint32_t devcap;
+	uint16_t devctl;
+
+	if (exp < 0 ||
+	    vfiobar_config_read(dev, exp + PCI_EXP_DEVCAP, &devcap, 4))
+		return -1;
+	if (!(devcap & PCI_EXP_DEVCAP_FLR)) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	if (vfiobar_config_read(dev, exp + PCI_EXP_DEVCTL, &devctl, 2))
+		return -1;
+	devctl |= PCI_EXP_DEVCTL_BCR_FLR;
+	return vfiobar_config_write(dev, exp + PCI_EXP_DEVCTL, &devctl, 2);
+}
+
+int vfio_block_low_power(struct vfiobar_device *dev, bool enter)
+{
+	struct vfio_device_feature f = {
+		.argsz = sizeof(f),
+		.flags = VFIO_DEVICE_FEATURE_SET |
+			 (enter ? VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY :
+				  VFIO_DEVICE_FEATURE_LOW_POWER_EXIT),
+	};
+
+	return ioctl(vfiobar_device_fd(dev), VFIO_DEVICE_FEATURE, &f) ? -1 : 0;
+}
+
+int vfio_block_reset(struct vfiobar_device *dev, bool hot)
+{
+	/* cdev + iommufd: no group fds, ownership comes from iommufd */
+	struct vfio_pci_hot_reset r = { .argsz = sizeof(r) };
+	int fd = vfiobar_device_fd(dev);
+
+	if (hot)
+		return ioctl(fd, VFIO_DEVICE_PCI_HOT_RESET, &r) ? -1 : 0;
+	return ioctl(fd, VFIO_DEVICE_RESET) ? -1 : 0;
+}
+
+static int copy_name(char *dst, const char *src, size_t len)
+{
+	if (strlen(src) >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dst, src, strlen(src) + 1);
+	return 0;
+}
+
+int vfio_pci_address(const char *path, char *bdf, size_t len)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	const char *base = strrchr(path, '/');
+	ssize_t n;
+
+	if (!base)
+		return copy_name(bdf, path, len);
+	snprintf(link, sizeof(link), "/sys/class/vfio-dev/%s/device", base + 1);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -1;
+	target[n] = 0;
+	base = strrchr(target, '/');
+	return copy_name(bdf, base ? base + 1 : target, len);
+}
+
+pid_t vfio_unbind_start(const char *bdf)
+{
+	char path[PATH_MAX];
+	pid_t pid;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind",
+		 bdf);
+	pid = fork();
+	if (pid)
+		return pid;
+	for (fd = 3; fd < 1024; fd++)
+		close(fd);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, bdf, strlen(bdf)) != (ssize_t)strlen(bdf))
+		_exit(1);
+	_exit(0);
+}
+
+bool vfio_child_running(pid_t pid)
+{
+	return waitpid(pid, NULL, WNOHANG) == 0;
+}
+
+bool vfio_child_succeeded(pid_t pid)
+{
+	int status;
+
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       !WEXITSTATUS(status);
+}
+
+bool vfio_pci_has_driver(const char *bdf)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
+	return !access(path, F_OK);
+}

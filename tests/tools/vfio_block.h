@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The things userspace can do to a vfio-pci device that make VFIO block
+ * its MMIO, and so revoke its dma-bufs: config space writes (memory
+ * decode, PM state, FLR), the low-power feature, resets, and unbinding the
+ * driver. Each returns 0 or -1 with errno set; for the vfiobar-based ones,
+ * vfiobar_last_error() says more when it has something to say.
+ */
+#ifndef VBR_VFIO_BLOCK_H
+#define VBR_VFIO_BLOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <vfiobar.h>
+
+#define PCI_PM_STATE_D0 0
+#define PCI_PM_STATE_D3HOT 3
+
+int vfio_block_memory_decode(struct vfiobar_device *dev, bool on);
+int vfio_block_power_state(struct vfiobar_device *dev, unsigned int state);
+/* ENOTSUP: the device does not advertise PCIe FLR */
+int vfio_block_pcie_flr(struct vfiobar_device *dev);
+int vfio_block_low_power(struct vfiobar_device *dev, bool enter);
+int vfio_block_reset(struct vfiobar_device *dev, bool hot);
+
+/* The PCI address of @path: a VFIO cdev (via sysfs) or an address as is. */
+int vfio_pci_address(const char *path, char *bdf, size_t len);
+/*
+ * Unbind the driver of @bdf in a child process and return its pid: the
+ * write blocks until the device's user closes it. The child closes every
+ * inherited fd first, so it cannot keep the device open itself.
+ */
+pid_t vfio_unbind_start(const char *bdf);
+bool vfio_child_running(pid_t pid);
+bool vfio_child_succeeded(pid_t pid);
+bool vfio_pci_has_driver(const char *bdf);
+
+#endif /* VBR_VFIO_BLOCK_H */
