@@ -369,6 +369,12 @@ static int cmd_revoke(struct ctx *c)
 		       !after.mapped,
 	       "the importer was told to unmap, and did");
 
+	if (!strcmp(p, "runtime-pm")) {
+		/* The entry's error path must leave access revoked. */
+		err = vfio_block_low_power(c->dev, true) ? errno : 0;
+		expect(err == EINVAL,
+		       "a second LOW_POWER_ENTRY fails with EINVAL");
+	}
 	if (kind != PATH_ONESHOT) {
 		err = dma_write(c, c->seed + 1);
 		expect(err == ENODEV, "DMA while revoked fails with ENODEV");
