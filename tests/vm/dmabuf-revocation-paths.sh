@@ -7,8 +7,9 @@
 # low power included, though the ioctl itself wakes the device). Importers
 # that could not give a mapping back (static, or pinned without
 # move_notify) are refused up front. Each case uses its own BAR window,
-# which the host checks afterwards. D3hot, FLR and unbind need a device
-# with PM and FLR: dmabuf-revocation-pm-flr-unbind.
+# which the host checks afterwards. Then each path again and again while
+# a second importer keeps DMA going (stress). D3hot, FLR and unbind need
+# a device with PM and FLR: dmabuf-revocation-pm-flr-unbind.
 
 VM_EDU=1
 VM_CPU=EPYC
@@ -31,6 +32,10 @@ guest() {
 	dmabuf-p2p born-revoked --path runtime-pm --device "$dev" --ranges 0x70000:0x10000 --seed 110
 	dmabuf-p2p refuse-importer --importer static --device "$dev" --ranges 0x80000:0x10000 --seed 120
 	dmabuf-p2p refuse-importer --importer pinned --device "$dev" --ranges 0x90000:0x10000 --seed 130
+	# Under traffic: a second importer keeps DMA going meanwhile.
+	dmabuf-p2p stress --path memory-disable --iterations 10 --device "$dev" --ranges 0xa0000:0x10000 --length 2K --seed 140
+	dmabuf-p2p stress --path runtime-pm --iterations 5 --device "$dev" --ranges 0xb0000:0x10000 --length 2K --seed 150
+	dmabuf-p2p stress --path reset --iterations 5 --device "$dev" --ranges 0xc0000:0x10000 --length 2K --seed 160
 }
 
 host_after() {
@@ -54,5 +59,10 @@ host_after() {
 	for w in 0x01000 0x11000 0x21000 0x31000 0x41000 0x61000 0x71000 0x81000 0x91000; do
 		bar-pattern check --file "$f" --offset "$w" --length 0xf000 --zero
 	done
-	bar-pattern check --file "$f" --offset 0xa0000 --zero
+	# The storms leave their pattern and nothing else.
+	for s in 0xa 0xb 0xc; do
+		bar-pattern check --file "$f" --offset "${s}0000" --length 2K --seed $((s * 10 + 40))
+		bar-pattern check --file "$f" --offset "${s}0800" --length 0xf800 --zero
+	done
+	bar-pattern check --file "$f" --offset 0xd0000 --zero
 }

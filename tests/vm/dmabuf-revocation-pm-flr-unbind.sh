@@ -26,6 +26,8 @@ guest() {
 	dmabuf-p2p revoke --path flr --device "$dev" --bar "$bar" --ranges 0x10000:0x10000 --seed 70
 	dmabuf-p2p revoke --path reset --device "$dev" --bar "$bar" --ranges 0x20000:0x10000 --seed 80
 	dmabuf-p2p born-revoked --path d3hot --device "$dev" --bar "$bar" --ranges 0x40000:0x10000 --seed 95
+	dmabuf-p2p stress --path d3hot --iterations 5 --device "$dev" --bar "$bar" --ranges 0x50000:0x10000 --length 2K --seed 100
+	dmabuf-p2p stress --path flr --iterations 5 --device "$dev" --bar "$bar" --ranges 0x60000:0x10000 --length 2K --seed 110
 	dmabuf-p2p revoke --path unbind --device "$dev" --bar "$bar" --ranges 0x30000:0x10000 --seed 90
 }
 
@@ -45,5 +47,10 @@ host_after() {
 	bar-pattern check --file "$f" --offset 0x11000 --length 0xf000 --zero
 	bar-pattern check --file "$f" --offset 0x21000 --length 0xf000 --zero
 	bar-pattern check --file "$f" --offset 0x31000 --length 0xf000 --zero
-	bar-pattern check --file "$f" --offset 0x41000 --zero
+	bar-pattern check --file "$f" --offset 0x41000 --length 0xf000 --zero
+	# Storms under traffic: their pattern and nothing else.
+	bar-pattern check --file "$f" --offset 0x50000 --length 2K --seed 100
+	bar-pattern check --file "$f" --offset 0x50800 --length 0xf800 --zero
+	bar-pattern check --file "$f" --offset 0x60000 --length 2K --seed 110
+	bar-pattern check --file "$f" --offset 0x60800 --zero
 }

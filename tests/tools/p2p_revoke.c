@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmabuf-p2p's revocation commands: take access away by each path VFIO
+ * has (vfio_block.h), check the importer was told and DMA fails, give it
+ * back and check DMA works again on the same dma-buf.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "edu.h"
+#include "p2p.h"
+#include "vfio_block.h"
+
+enum path_kind {
+	PATH_BLOCKS, /* access stays revoked until a second call gives it back */
+	PATH_ONESHOT, /* one call revokes, resets and restores */
+	PATH_PERMANENT, /* the device goes away for good */
+};
+
+static enum path_kind path_kind(const char *p)
+{
+	if (!strcmp(p, "memory-disable") || !strcmp(p, "d3hot") ||
+	    !strcmp(p, "runtime-pm"))
+		return PATH_BLOCKS;
+	if (!strcmp(p, "reset") || !strcmp(p, "hot-reset") || !strcmp(p, "flr"))
+		return PATH_ONESHOT;
+	if (!strcmp(p, "close") || !strcmp(p, "unbind"))
+		return PATH_PERMANENT;
+	usage();
+	return PATH_PERMANENT;
+}
+
+static void revoke_enter(struct ctx *c, const char *p)
+{
+	int ret = 0;
+
+	if (!strcmp(p, "memory-disable"))
+		ret = vfio_block_memory_decode(c->dev, false);
+	else if (!strcmp(p, "d3hot"))
+		ret = vfio_block_power_state(c->dev, PCI_PM_STATE_D3HOT);
+	else if (!strcmp(p, "runtime-pm"))
+		ret = vfio_block_low_power(c->dev, true);
+	else if (!strcmp(p, "reset") || !strcmp(p, "hot-reset"))
+		ret = vfio_block_reset(c->dev, !strcmp(p, "hot-reset"));
+	else if (!strcmp(p, "flr"))
+		ret = vfio_block_pcie_flr(c->dev);
+	if (ret)
+		die_path(c, p);
+}
+
+static void revoke_exit(struct ctx *c, const char *p)
+{
+	int ret = 0;
+
+	if (!strcmp(p, "memory-disable"))
+		ret = vfio_block_memory_decode(c->dev, true);
+	else if (!strcmp(p, "d3hot"))
+		ret = vfio_block_power_state(c->dev, PCI_PM_STATE_D0);
+	else if (!strcmp(p, "runtime-pm"))
+		ret = vfio_block_low_power(c->dev, false);
+	if (ret)
+		die_path(c, p);
+	pmr_enable(c);
+}
+
+/* Close the device, or unbind its driver, which waits for that close. */
+static void revoke_for_good(struct ctx *c, const char *p)
+{
+	char bdf[64];
+	pid_t pid;
+
+	if (!strcmp(p, "close")) {
+		vfiobar_close(c->dev);
+		c->dev = NULL;
+		return;
+	}
+	if (vfio_pci_address(c->path, bdf, sizeof(bdf)))
+		die(c->path);
+	pid = vfio_unbind_start(bdf);
+	if (pid < 0)
+		die("fork");
+	sleep(2);
+	expect(vfio_child_running(pid),
+	       "unbind waits while the device is open");
+	expect(!dma_check(c, c->seed), "meanwhile the dma-buf still works");
+	vfiobar_close(c->dev);
+	c->dev = NULL;
+	expect(vfio_child_succeeded(pid),
+	       "closing the device lets unbind finish");
+	expect(!vfio_pci_has_driver(bdf), "the device has no driver now");
+}
+
+/* Created while access is blocked, the dma-buf starts out revoked. */
+int cmd_born_revoked(struct ctx *c)
+{
+	const char *p = c->revoke_path;
+
+	if (path_kind(p) != PATH_BLOCKS)
+		usage();
+	revoke_enter(c, p);
+	export(c);
+	import(c);
+	expect(dma_write(c, c->seed) == ENODEV,
+	       "a dma-buf created while access is blocked does not map");
+	revoke_exit(c, p);
+	expect(!dma_write(c, c->seed), "once access is back, DMA works");
+	expect(!dma_check(c, c->seed), "and reads back");
+	return 0;
+}
+
+/* Importers that would keep a mapping after revocation are turned away. */
+int cmd_refuse_importer(struct ctx *c)
+{
+	uint32_t flags;
+	int err;
+
+	if (!c->importer)
+		usage();
+	if (!strcmp(c->importer, "static"))
+		flags = DMABUF_EDU_PROBE_STATIC;
+	else if (!strcmp(c->importer, "pinned"))
+		flags = DMABUF_EDU_PROBE_PINNED;
+	else
+		usage();
+	export(c);
+	err = edu_probe(c->edu, c->dmabuf, flags) ? errno : 0;
+	printf("refuse-importer: a %s importer got %s\n", c->importer,
+	       err ? strerror(err) : "accepted");
+	expect(err == EOPNOTSUPP, "the exporter refuses it with EOPNOTSUPP");
+	import(c);
+	expect(!dma_write(c, c->seed) && !dma_check(c, c->seed),
+	       "a revocable importer of the same dma-buf still works");
+	return 0;
+}
+
+int cmd_revoke(struct ctx *c)
+{
+	const char *p = c->revoke_path;
+	enum path_kind kind = path_kind(p);
+	struct dmabuf_edu_status before, after;
+	int err;
+
+	expect(!dma_write(c, c->seed), "DMA into the BAR before revocation");
+	expect(!dma_check(c, c->seed), "the same bytes read back");
+	if (edu_status(c->edu, &before))
+		die("edu status");
+
+	if (kind == PATH_PERMANENT)
+		revoke_for_good(c, p);
+	else
+		revoke_enter(c, p);
+
+	if (edu_status(c->edu, &after))
+		die("edu status");
+	expect(after.move_notify_count > before.move_notify_count &&
+		       !after.mapped,
+	       "the importer was told to unmap, and did");
+
+	if (!strcmp(p, "runtime-pm")) {
+		/* The entry's error path must leave access revoked. */
+		err = vfio_block_low_power(c->dev, true) ? errno : 0;
+		expect(err == EINVAL,
+		       "a second LOW_POWER_ENTRY fails with EINVAL");
+	}
+	if (kind != PATH_ONESHOT) {
+		err = dma_write(c, c->seed + 1);
+		expect(err == ENODEV, "DMA while revoked fails with ENODEV");
+		err = dma_check(c, c->seed);
+		expect(err == ENODEV,
+		       "reading while revoked fails with ENODEV");
+	}
+
+	if (kind == PATH_PERMANENT) {
+		/* Permanent: even a fresh open of the device does not help. */
+		if (!strcmp(p, "close")) {
+			c->dev = vfiobar_open(c->path);
+			if (!c->dev)
+				die("reopening the device");
+		}
+		expect(dma_write(c, c->seed + 2) == ENODEV,
+		       "the revoked dma-buf never works again");
+		expect(!edu_release(c->edu), "the revoked dma-buf detaches");
+		expect(!close(c->dmabuf), "and its fd closes");
+		c->dmabuf = -1;
+		return 0;
+	}
+	revoke_exit(c, p);
+	expect(!dma_check(c, c->seed),
+	       "after restore: what was there before is intact");
+	expect(!dma_write(c, c->seed + 2), "after restore: DMA works again");
+	expect(!dma_check(c, c->seed + 2), "and reads back");
+	print_status(c, "after");
+	return 0;
+}
+
+struct storm_counts {
+	unsigned long landed, revoked, other;
+	int first_other;
+};
+
+/*
+ * The traffic side of a storm: a second importer of the same dma-buf
+ * (its own edu file) writes the pattern until @stop_fd reads EOF, then
+ * reports what its DMAs got through @report_fd.
+ */
+static void storm_traffic(struct ctx *c, int stop_fd, int report_fd)
+{
+	struct storm_counts n = { 0 };
+	char byte;
+	int err;
+
+	c->edu = edu_open(NULL);
+	if (c->edu < 0 || edu_import(c->edu, c->dmabuf))
+		_exit(3);
+	while (read(stop_fd, &byte, 1) < 0 && errno == EAGAIN) {
+		err = dma_write(c, c->seed);
+		if (!err) {
+			n.landed++;
+		} else if (err == ENODEV) {
+			n.revoked++;
+			usleep(1000); /* revoked: no need to spin */
+		} else {
+			if (!n.other++)
+				n.first_other = err;
+		}
+	}
+	_exit(write(report_fd, &n, sizeof(n)) == sizeof(n) ? 0 : 4);
+}
+
+/*
+ * Revoke and restore by one path again and again while another importer
+ * keeps DMA going: every DMA either lands or fails with ENODEV, none is
+ * lost in between, and the BAR ends up holding the pattern. Run on the
+ * debug kernel, this is what shakes out lock order and lifetime bugs
+ * between move_notify, the exporter's wait for unmap and importers that
+ * map concurrently.
+ */
+int cmd_stress(struct ctx *c)
+{
+	const char *p = c->revoke_path;
+	enum path_kind kind = path_kind(p);
+	struct storm_counts n;
+	int stop[2], report[2];
+	unsigned int i;
+	char what[128];
+	pid_t pid;
+
+	if (kind == PATH_PERMANENT || !c->iterations)
+		usage();
+	export(c);
+	import(c);
+	if (pipe(stop) || pipe(report))
+		die("pipe");
+	if (fcntl(stop[0], F_SETFL, O_NONBLOCK))
+		die("fcntl");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		close(stop[1]);
+		close(report[0]);
+		storm_traffic(c, stop[0], report[1]);
+	}
+	close(stop[0]);
+	close(report[1]);
+
+	for (i = 0; i < c->iterations; i++) {
+		revoke_enter(c, p);
+		usleep(100 * 1000);
+		if (kind == PATH_BLOCKS)
+			revoke_exit(c, p);
+		else
+			pmr_enable(c);
+		usleep(100 * 1000);
+	}
+	close(stop[1]);
+	if (read(report[0], &n, sizeof(n)) != sizeof(n))
+		fail("the traffic process did not report");
+	if (!vfio_child_succeeded(pid))
+		fail("the traffic process failed");
+
+	printf("stress %s: %u rounds; DMAs landed %lu, refused while revoked %lu, other %lu\n",
+	       p, c->iterations, n.landed, n.revoked, n.other);
+	snprintf(
+		what, sizeof(what),
+		"every DMA landed or failed with ENODEV (first other error: %s)",
+		n.other ? strerror(n.first_other) : "none");
+	expect(!n.other, what);
+	expect(n.landed > 0, "DMA got through between revocations");
+	if (kind == PATH_BLOCKS)
+		expect(n.revoked > 0, "DMA hit the revoked windows too");
+	expect(!dma_check(c, c->seed), "afterwards the BAR holds the pattern");
+	return 0;
+}
