@@ -60,21 +60,27 @@ vbr_bind_vfio() {
 }
 
 # The stand-in BAR device of this run (scripts/vm --bar-device): its PCI ID
-# and the BAR that is the host's file.
-vbr_bar_id() {
+# and the BAR that is the host's file, as "ID BAR".
+vbr_bar_spec() {
 	case "${VBR_BAR_DEVICE:-ivshmem}" in
-	ivshmem) echo 1af4:1110 ;;
-	nvme) echo 1b36:0010 ;;
+	ivshmem) echo "1af4:1110 2" ;;
+	nvme) echo "1b36:0010 4" ;;
 	*) fail "unknown BAR device $VBR_BAR_DEVICE" ;;
 	esac
 }
 
+vbr_bar_id() {
+	local s
+
+	s=$(vbr_bar_spec) || exit 1
+	echo "${s% *}"
+}
+
 vbr_bar_index() {
-	case "${VBR_BAR_DEVICE:-ivshmem}" in
-	ivshmem) echo 2 ;;
-	nvme) echo 4 ;;
-	*) fail "unknown BAR device $VBR_BAR_DEVICE" ;;
-	esac
+	local s
+
+	s=$(vbr_bar_spec) || exit 1
+	echo "${s#* }"
 }
 
 # vbr_bar_device: bind the stand-in BAR device and print what opens it.

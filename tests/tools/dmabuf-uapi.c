@@ -141,12 +141,13 @@ static const char *err_name(int e)
 	}
 }
 
-/* Run one request against the model; 0 if the kernel agreed. */
-static int check(int devfd, const struct bar_info *bar, const struct req *q,
-		 const char *what, int verbose)
+/*
+ * Issue one request that should end in @want (0: a dma-buf of @size bytes,
+ * or a PROBE that succeeds); 0 if the kernel agreed and left no fd behind.
+ */
+static int check_errno(int devfd, const struct req *q, int want,
+		       uint64_t size, const char *what, int verbose)
 {
-	uint64_t size = 0;
-	int want = model(q, bar, &size);
 	int before = count_fds();
 	int got = issue(devfd, q);
 	int after;
@@ -185,6 +186,16 @@ static int check(int devfd, const struct bar_info *bar, const struct req *q,
 	if (verbose)
 		printf("ok: %-44s %s\n", what, err_name(got < 0 ? -got : 0));
 	return 0;
+}
+
+/* Run one request against the model; 0 if the kernel agreed. */
+static int check(int devfd, const struct bar_info *bar, const struct req *q,
+		 const char *what, int verbose)
+{
+	uint64_t size = 0;
+	int want = model(q, bar, &size);
+
+	return check_errno(devfd, q, want, size, what, verbose);
 }
 
 static struct req base_req(const struct bar_info *bar)
@@ -270,23 +281,13 @@ static int run_refuse(int devfd, const struct bar_info *bar, int want,
 		      int probe)
 {
 	struct req q = base_req(bar);
-	int before = count_fds();
-	int got;
+	char what[64];
 
 	if (probe)
 		q.op |= VFIO_DEVICE_FEATURE_PROBE;
-	got = issue(devfd, &q);
-	if (got >= 0)
-		close(got);
-	printf("%s of BAR %u: %s, expected %s\n", probe ? "PROBE" : "GET",
-	       bar->index, err_name(got < 0 ? -got : 0), err_name(want));
-	if (-got != want)
-		return 1;
-	if (count_fds() != before) {
-		fprintf(stderr, "FAIL: a refused call left a file descriptor\n");
-		return 1;
-	}
-	return 0;
+	snprintf(what, sizeof(what), "%s of BAR %u", probe ? "PROBE" : "GET",
+		 bar->index);
+	return check_errno(devfd, &q, want, 0, what, 1);
 }
 
 static uint64_t rng(uint64_t *s)

@@ -17,62 +17,97 @@
 enum path_kind {
 	PATH_BLOCKS, /* access stays revoked until a second call gives it back */
 	PATH_ONESHOT, /* one call revokes, resets and restores */
-	PATH_PERMANENT, /* the device goes away for good */
+	PATH_PERMANENT, /* the device goes away for good (revoke_for_good()) */
 };
 
-static enum path_kind path_kind(const char *p)
+static int decode_off(struct vfiobar_device *d)
 {
-	if (!strcmp(p, "memory-disable") || !strcmp(p, "d3hot") ||
-	    !strcmp(p, "runtime-pm"))
-		return PATH_BLOCKS;
-	if (!strcmp(p, "reset") || !strcmp(p, "hot-reset") || !strcmp(p, "flr"))
-		return PATH_ONESHOT;
-	if (!strcmp(p, "close") || !strcmp(p, "unbind"))
-		return PATH_PERMANENT;
+	return vfio_block_memory_decode(d, false);
+}
+
+static int decode_on(struct vfiobar_device *d)
+{
+	return vfio_block_memory_decode(d, true);
+}
+
+static int to_d3hot(struct vfiobar_device *d)
+{
+	return vfio_block_power_state(d, PCI_PM_STATE_D3HOT);
+}
+
+static int to_d0(struct vfiobar_device *d)
+{
+	return vfio_block_power_state(d, PCI_PM_STATE_D0);
+}
+
+static int low_power_in(struct vfiobar_device *d)
+{
+	return vfio_block_low_power(d, true);
+}
+
+static int low_power_out(struct vfiobar_device *d)
+{
+	return vfio_block_low_power(d, false);
+}
+
+static int reset(struct vfiobar_device *d)
+{
+	return vfio_block_reset(d, false);
+}
+
+static int hot_reset(struct vfiobar_device *d)
+{
+	return vfio_block_reset(d, true);
+}
+
+/* Every --path: what kind it is, how to take access away and give it back. */
+static const struct revoke_path {
+	const char *name;
+	enum path_kind kind;
+	int (*enter)(struct vfiobar_device *d);
+	int (*exit)(struct vfiobar_device *d); /* PATH_BLOCKS only */
+} revoke_paths[] = {
+	{ "memory-disable", PATH_BLOCKS, decode_off, decode_on },
+	{ "d3hot", PATH_BLOCKS, to_d3hot, to_d0 },
+	{ "runtime-pm", PATH_BLOCKS, low_power_in, low_power_out },
+	{ "reset", PATH_ONESHOT, reset, NULL },
+	{ "hot-reset", PATH_ONESHOT, hot_reset, NULL },
+	{ "flr", PATH_ONESHOT, vfio_block_pcie_flr, NULL },
+	{ "close", PATH_PERMANENT, NULL, NULL },
+	{ "unbind", PATH_PERMANENT, NULL, NULL },
+};
+
+static const struct revoke_path *revoke_path(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(revoke_paths) / sizeof(revoke_paths[0]); i++)
+		if (!strcmp(name, revoke_paths[i].name))
+			return &revoke_paths[i];
 	usage();
-	return PATH_PERMANENT;
 }
 
-static void revoke_enter(struct ctx *c, const char *p)
+static void revoke_enter(struct ctx *c, const struct revoke_path *p)
 {
-	int ret = 0;
-
-	if (!strcmp(p, "memory-disable"))
-		ret = vfio_block_memory_decode(c->dev, false);
-	else if (!strcmp(p, "d3hot"))
-		ret = vfio_block_power_state(c->dev, PCI_PM_STATE_D3HOT);
-	else if (!strcmp(p, "runtime-pm"))
-		ret = vfio_block_low_power(c->dev, true);
-	else if (!strcmp(p, "reset") || !strcmp(p, "hot-reset"))
-		ret = vfio_block_reset(c->dev, !strcmp(p, "hot-reset"));
-	else if (!strcmp(p, "flr"))
-		ret = vfio_block_pcie_flr(c->dev);
-	if (ret)
-		die_path(c, p);
+	if (p->enter(c->dev))
+		die_path(c, p->name);
 }
 
-static void revoke_exit(struct ctx *c, const char *p)
+/* Give access back where the path needs that; re-enable an NVMe PMR. */
+static void revoke_exit(struct ctx *c, const struct revoke_path *p)
 {
-	int ret = 0;
-
-	if (!strcmp(p, "memory-disable"))
-		ret = vfio_block_memory_decode(c->dev, true);
-	else if (!strcmp(p, "d3hot"))
-		ret = vfio_block_power_state(c->dev, PCI_PM_STATE_D0);
-	else if (!strcmp(p, "runtime-pm"))
-		ret = vfio_block_low_power(c->dev, false);
-	if (ret)
-		die_path(c, p);
+	if (p->exit && p->exit(c->dev))
+		die_path(c, p->name);
 	pmr_enable(c);
 }
 
 /* Close the device, or unbind its driver, which waits for that close. */
-static void revoke_for_good(struct ctx *c, const char *p)
+static void revoke_for_good(struct ctx *c, const struct revoke_path *p)
 {
 	char bdf[64];
 	pid_t pid;
 
-	if (!strcmp(p, "close")) {
+	if (!strcmp(p->name, "close")) {
 		vfiobar_close(c->dev);
 		c->dev = NULL;
 		return;
@@ -96,9 +131,9 @@ static void revoke_for_good(struct ctx *c, const char *p)
 /* Created while access is blocked, the dma-buf starts out revoked. */
 int cmd_born_revoked(struct ctx *c)
 {
-	const char *p = c->revoke_path;
+	const struct revoke_path *p = revoke_path(c->revoke_path);
 
-	if (path_kind(p) != PATH_BLOCKS)
+	if (p->kind != PATH_BLOCKS)
 		usage();
 	revoke_enter(c, p);
 	export(c);
@@ -138,8 +173,7 @@ int cmd_refuse_importer(struct ctx *c)
 
 int cmd_revoke(struct ctx *c)
 {
-	const char *p = c->revoke_path;
-	enum path_kind kind = path_kind(p);
+	const struct revoke_path *p = revoke_path(c->revoke_path);
 	struct dmabuf_edu_status before, after;
 	int err;
 
@@ -148,7 +182,7 @@ int cmd_revoke(struct ctx *c)
 	if (edu_status(c->edu, &before))
 		die("edu status");
 
-	if (kind == PATH_PERMANENT)
+	if (p->kind == PATH_PERMANENT)
 		revoke_for_good(c, p);
 	else
 		revoke_enter(c, p);
@@ -159,13 +193,13 @@ int cmd_revoke(struct ctx *c)
 		       !after.mapped,
 	       "the importer was told to unmap, and did");
 
-	if (!strcmp(p, "runtime-pm")) {
+	if (!strcmp(p->name, "runtime-pm")) {
 		/* The entry's error path must leave access revoked. */
 		err = vfio_block_low_power(c->dev, true) ? errno : 0;
 		expect(err == EINVAL,
 		       "a second LOW_POWER_ENTRY fails with EINVAL");
 	}
-	if (kind != PATH_ONESHOT) {
+	if (p->kind != PATH_ONESHOT) {
 		err = dma_write(c, c->seed + 1);
 		expect(err == ENODEV, "DMA while revoked fails with ENODEV");
 		err = dma_check(c, c->seed);
@@ -173,9 +207,9 @@ int cmd_revoke(struct ctx *c)
 		       "reading while revoked fails with ENODEV");
 	}
 
-	if (kind == PATH_PERMANENT) {
+	if (p->kind == PATH_PERMANENT) {
 		/* Permanent: even a fresh open of the device does not help. */
-		if (!strcmp(p, "close")) {
+		if (!strcmp(p->name, "close")) {
 			c->dev = vfiobar_open(c->path);
 			if (!c->dev)
 				die("reopening the device");
@@ -240,15 +274,14 @@ static void storm_traffic(struct ctx *c, int stop_fd, int report_fd)
  */
 int cmd_stress(struct ctx *c)
 {
-	const char *p = c->revoke_path;
-	enum path_kind kind = path_kind(p);
+	const struct revoke_path *p = revoke_path(c->revoke_path);
 	struct storm_counts n;
 	int stop[2], report[2];
 	unsigned int i;
 	char what[128];
 	pid_t pid;
 
-	if (kind == PATH_PERMANENT || !c->iterations)
+	if (p->kind == PATH_PERMANENT || !c->iterations)
 		usage();
 	export(c);
 	import(c);
@@ -270,10 +303,7 @@ int cmd_stress(struct ctx *c)
 	for (i = 0; i < c->iterations; i++) {
 		revoke_enter(c, p);
 		usleep(100 * 1000);
-		if (kind == PATH_BLOCKS)
-			revoke_exit(c, p);
-		else
-			pmr_enable(c);
+		revoke_exit(c, p);
 		usleep(100 * 1000);
 	}
 	close(stop[1]);
@@ -283,14 +313,14 @@ int cmd_stress(struct ctx *c)
 		fail("the traffic process failed");
 
 	printf("stress %s: %u rounds; DMAs landed %lu, refused while revoked %lu, other %lu\n",
-	       p, c->iterations, n.landed, n.revoked, n.other);
+	       p->name, c->iterations, n.landed, n.revoked, n.other);
 	snprintf(
 		what, sizeof(what),
 		"every DMA landed or failed with ENODEV (first other error: %s)",
 		n.other ? strerror(n.first_other) : "none");
 	expect(!n.other, what);
 	expect(n.landed > 0, "DMA got through between revocations");
-	if (kind == PATH_BLOCKS)
+	if (p->kind == PATH_BLOCKS)
 		expect(n.revoked > 0, "DMA hit the revoked windows too");
 	expect(!dma_check(c, c->seed), "afterwards the BAR holds the pattern");
 	return 0;
