@@ -4,14 +4,16 @@
 
 HOST_PKGS=(cmake make gcc pkg-config libibverbs-dev librdmacm-dev
 	qemu-system-x86 busybox-static perftest rdma-core ibverbs-providers
-	ibverbs-utils rdmacm-utils iproute2 cpio kmod)
+	ibverbs-utils rdmacm-utils iproute2 cpio kmod rsync)
+# rsync: the kernel's headers_install (scripts/kernel headers) needs it.
 
 BUILD=${VBR_BUILD:-$TOP/build}
 
+# setup_userspace [CMAKE_ARG...]: packages, then configure and build $BUILD.
 setup_userspace() {
 	need_pkgs "${HOST_PKGS[@]}"
 	log "building userspace in $BUILD"
-	cmake -S "$TOP" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	cmake -S "$TOP" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" \
 		>"$CACHE/cmake.log" 2>&1 || {
 		cat "$CACHE/cmake.log" >&2
 		die "cmake configure failed"
@@ -24,4 +26,10 @@ setup_userspace() {
 
 setup_kernel() {
 	"$TOP/scripts/kernel" build "${1:-debug}"
+}
+
+# kernel_headers [FLAVOUR]: install the built kernel's uAPI headers (needs
+# rsync, in HOST_PKGS), print their include directory.
+kernel_headers() {
+	"$TOP/scripts/kernel" headers "${1:-debug}"
 }

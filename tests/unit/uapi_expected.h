@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The VFIO / iommufd uAPI as mainline Linux defines it, written out as
- * literal numbers: include/uapi/vfio_compat.h (test_uapi_layout) and, when
- * VBR_KERNEL_HEADERS is set, the kernel's own headers (test_uapi_kernel)
- * are both checked against these.
+ * literal numbers: include/uapi/vfio_compat.h (test_uapi_layout) and the
+ * built kernel's exported headers (test_uapi_kernel, label kernel) are
+ * both checked against these.
  *
+ * Worked out by hand from mainline's include/uapi/linux/vfio.h and
+ * iommufd.h declarations (x86_64: __u32 is 4 bytes aligned 4, __u64 8
+ * aligned 8), not copied from any header:
  * _IO(type, nr) = (type << 8) | nr; VFIO_TYPE = IOMMUFD_TYPE = ';' = 0x3b,
- * VFIO_BASE = 100.
+ * VFIO_BASE = 100, IOMMUFD_CMD_BASE = 0x80.
  */
 #ifndef VBR_UAPI_EXPECTED_H
 #define VBR_UAPI_EXPECTED_H
@@ -37,8 +40,16 @@
 #define EXP_OFF_BIND_IOMMUFD 8
 #define EXP_OFF_BIND_OUT_DEVID 12
 
-/* struct vfio_device_attach_iommufd_pt */
+/*
+ * struct vfio_device_attach_iommufd_pt, as 6.12 has it: { argsz, flags,
+ * pt_id }, 12 bytes. Mainline later appended __u32 pasid (used with the
+ * VFIO_DEVICE_ATTACH_PASID flag), making it 16 bytes; the ioctl is argsz
+ * extensible (the kernel needs only up to pt_id), so the 12-byte form is
+ * valid on both and the three shared fields sit at the same offsets.
+ */
 #define EXP_SIZEOF_ATTACH 12
+#define EXP_SIZEOF_ATTACH_PASID 16 /* mainline, with pasid */
+#define EXP_OFF_ATTACH_PASID 12
 #define EXP_OFF_ATTACH_ARGSZ 0
 #define EXP_OFF_ATTACH_FLAGS 4
 #define EXP_OFF_ATTACH_PT_ID 8
