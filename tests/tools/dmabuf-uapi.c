@@ -26,6 +26,8 @@
 #include <uapi/vfio_compat.h>
 #include <vfiobar.h>
 
+#include "pattern.h"
+
 #define PAGE 4096ULL
 #define MAX_RANGES 4096u
 #define MAX_TEST_RANGES 8
@@ -383,7 +385,7 @@ int main(int argc, char **argv)
 	struct vfiobar_device *dev;
 	struct vfiobar_region reg;
 	struct bar_info bar = { .index = 2 };
-	uint64_t seed = 1;
+	uint64_t seed = 1, v;
 	int c, bad, want = 0, probe = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -392,13 +394,18 @@ int main(int argc, char **argv)
 			path = optarg;
 			break;
 		case 'b':
-			bar.index = strtoul(optarg, NULL, 0);
+			if (parse_number(optarg, &v) || v > VFIOBAR_MAX_BAR)
+				usage();
+			bar.index = v;
 			break;
 		case 'n':
-			iterations = strtoul(optarg, NULL, 0);
+			if (parse_number(optarg, &v) || !v)
+				usage();
+			iterations = v;
 			break;
 		case 's':
-			seed = strtoull(optarg, NULL, 0);
+			if (parse_number(optarg, &seed))
+				usage();
 			break;
 		case 'e':
 			want = errno_by_name(optarg);

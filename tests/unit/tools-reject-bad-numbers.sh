@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Every numeric option of the test tools refuses a typo with usage and
+# exit 2 before it touches a device: "--iterations 1O" must not become 1,
+# nor "--iterations x" 0 iterations and a pass.
+#   tools-reject-bad-numbers.sh BINDIR
+set -u
+bin=$1
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+truncate -s 64K "$dir/bar"
+fails=0
+nodev=/nonexistent/vfio0
+
+fail() {
+	echo "FAIL: $*" >&2
+	fails=$((fails + 1))
+}
+
+# expect RC CMD...: CMD exits RC; for 2, it printed a usage line.
+expect() {
+	local want=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		fail "'$*' exited $rc, expected $want: $out"
+	elif [ "$want" -eq 2 ] && ! grep -q '^usage:' <<<"$out"; then
+		fail "'$*' printed no usage: $out"
+	fi
+}
+
+bad_values=("" x 1O 12x 0x -1 +1 " 4" 4KB 1.5 18446744073709551616)
+
+# bad_option BASE-CMD... -- OPTION...: each OPTION with each bad value.
+bad_option() {
+	local base=() opt v
+	while [ "$1" != -- ]; do
+		base+=("$1")
+		shift
+	done
+	shift
+	for opt in "$@"; do
+		for v in "${bad_values[@]}"; do
+			expect 2 "${base[@]}" "$opt" "$v"
+		done
+	done
+}
+
+# bar-pattern: the good command passes, so a 2 comes from the option
+bp=("$bin/bar-pattern" check --file "$dir/bar" --seed 3)
+expect 0 "$bin/bar-pattern" fill --file "$dir/bar" --seed 3
+expect 0 "${bp[@]}"
+bad_option "${bp[@]}" -- --offset --length --seed
+bad_option "$bin/bar-pattern" info --device "$nodev" -- --bar
+expect 2 "$bin/bar-pattern" info --device "$nodev" --bar 6
+
+# dmabuf-uapi: the good command gets as far as opening the device (exit 1)
+du=("$bin/dmabuf-uapi" fuzz --device "$nodev")
+expect 1 "${du[@]}" --iterations 10 --seed 0x10 --bar 2
+bad_option "${du[@]}" -- --iterations --seed --bar
+expect 2 "${du[@]}" --iterations 0
+expect 2 "${du[@]}" --bar 6
+
+# dmabuf-p2p: likewise
+dp=("$bin/dmabuf-p2p" write --device "$nodev" --ranges 0:4K)
+expect 1 "${dp[@]}" --bar 2 --offset 0 --length 4K --seed 5
+bad_option "${dp[@]}" -- --bar --offset --length --seed
+ds=("$bin/dmabuf-p2p" stress --path flr --device "$nodev" --ranges 0:4K)
+expect 1 "${ds[@]}" --iterations 5
+bad_option "${ds[@]}" -- --iterations
+expect 2 "${ds[@]}" --iterations 0
+for v in 0:x x:4K 1O:4K 0-4K; do
+	expect 2 "$bin/dmabuf-p2p" write --device "$nodev" --ranges "$v"
+done
+
+if [ "$fails" -ne 0 ]; then
+	echo "tools-reject-bad-numbers: $fails failure(s)" >&2
+	exit 1
+fi
+echo "tools-reject-bad-numbers: ok"
