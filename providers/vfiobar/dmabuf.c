@@ -4,6 +4,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -16,8 +19,8 @@ VFIOBAR_EXPORT int vfiobar_dmabuf_probe(struct vfiobar_device *dev)
 {
 	struct vfio_device_feature feature = {
 		.argsz = sizeof(feature),
-		.flags = VFIO_DEVICE_FEATURE_PROBE |
-			 VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_DMA_BUF,
+		.flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET |
+			 VFIO_DEVICE_FEATURE_DMA_BUF,
 	};
 
 	if (!dev) {
@@ -25,11 +28,36 @@ VFIOBAR_EXPORT int vfiobar_dmabuf_probe(struct vfiobar_device *dev)
 		return -1;
 	}
 	if (ioctl(dev->device_fd, VFIO_DEVICE_FEATURE, &feature)) {
-		vfiobar_set_error(dev, "VFIO_DEVICE_FEATURE_DMA_BUF probe on %s",
+		vfiobar_set_error(dev,
+				  "VFIO_DEVICE_FEATURE_DMA_BUF probe on %s",
 				  dev->path);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Most ranges one request can carry: argsz is 32 bits. The kernel may
+ * bound the count further; that is its answer to give, not ours.
+ */
+#define DMABUF_ARGSZ_MAX_RANGES                             \
+	((UINT32_MAX - sizeof(struct vfio_device_feature) - \
+	  sizeof(struct vfio_device_feature_dma_buf)) /     \
+	 sizeof(struct vfio_region_dma_range))
+
+/* Fail a call with errno @err before it reaches the kernel. */
+static int __attribute__((format(printf, 3, 4)))
+refuse(struct vfiobar_device *dev, int err, const char *fmt, ...)
+{
+	char why[VFIOBAR_ERR_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	errno = err;
+	vfiobar_set_error(dev, "vfiobar_dmabuf_export: %s", why);
+	return -1;
 }
 
 VFIOBAR_EXPORT int vfiobar_dmabuf_export(struct vfiobar_device *dev,
@@ -47,13 +75,17 @@ VFIOBAR_EXPORT int vfiobar_dmabuf_export(struct vfiobar_device *dev,
 		errno = EINVAL;
 		return -1;
 	}
-	if (bar > VFIOBAR_MAX_BAR || !ranges || !nr_ranges ||
-	    nr_ranges > VFIOBAR_MAX_RANGES ||
-	    (open_flags & ~(O_ACCMODE | O_CLOEXEC))) {
-		errno = EINVAL;
-		vfiobar_set_error(dev, "vfiobar_dmabuf_export: bad arguments");
-		return -1;
-	}
+	if (!ranges || !nr_ranges)
+		return refuse(dev, EINVAL, "no ranges");
+	if (open_flags & ~(O_ACCMODE | O_CLOEXEC))
+		return refuse(dev, EINVAL,
+			      "open_flags other than O_ACCMODE and O_CLOEXEC");
+	/* what the kernel answers for ROM, config space and beyond */
+	if (bar > VFIOBAR_MAX_BAR)
+		return refuse(dev, ENODEV, "no BAR %u (BARs are 0-5)", bar);
+	if (nr_ranges > DMABUF_ARGSZ_MAX_RANGES)
+		return refuse(dev, E2BIG, "%u ranges do not fit one request",
+			      nr_ranges);
 
 	argsz = sizeof(*feature) + sizeof(*get) +
 		(size_t)nr_ranges * sizeof(get->dma_ranges[0]);
@@ -78,8 +110,9 @@ VFIOBAR_EXPORT int vfiobar_dmabuf_export(struct vfiobar_device *dev,
 	free(feature);
 	errno = saved;
 	if (fd < 0)
-		vfiobar_set_error(dev,
-				  "VFIO_DEVICE_FEATURE_DMA_BUF on %s, BAR %u, %u range(s)",
-				  dev->path, bar, nr_ranges);
+		vfiobar_set_error(
+			dev,
+			"VFIO_DEVICE_FEATURE_DMA_BUF on %s, BAR %u, %u range(s)",
+			dev->path, bar, nr_ranges);
 	return fd;
 }

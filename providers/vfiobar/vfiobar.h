@@ -62,9 +62,6 @@ struct vfiobar_range {
 	uint64_t length;
 };
 
-/* Most ranges one dma-buf may have (the kernel's limit). */
-#define VFIOBAR_MAX_RANGES 4096
-
 int vfiobar_dmabuf_probe(struct vfiobar_device *dev);
 int vfiobar_dmabuf_export(struct vfiobar_device *dev, unsigned int bar,
 			  const struct vfiobar_range *ranges,
