@@ -4,6 +4,8 @@
  * PCI BAR, reached either through a file (the host side of QEMU's ivshmem
  * BAR) or through a VFIO BAR mmap (libvfiobar, in the guest). Offsets are
  * always absolute BAR offsets, so the two sides agree on every byte.
+ * "verify" checks a whole BAR at once: the listed windows hold their
+ * patterns and every other byte is zero.
  *
  * All accesses to the mapping are aligned, volatile 32- or 64-bit loads and
  * stores: bytes at unaligned range edges are read-modify-written within
@@ -30,12 +32,18 @@
 #define PROG "bar-pattern"
 #define DUMP_MAX 256
 #define DEFAULT_BAR 2
+#define MAX_WINDOWS 64
 
-enum cmd { CMD_FILL, CMD_CHECK, CMD_ZERO, CMD_DUMP, CMD_INFO };
+enum cmd { CMD_FILL, CMD_CHECK, CMD_ZERO, CMD_DUMP, CMD_INFO, CMD_VERIFY };
 
 static const char *const cmd_names[] = {
 	[CMD_FILL] = "fill", [CMD_CHECK] = "check", [CMD_ZERO] = "zero",
-	[CMD_DUMP] = "dump", [CMD_INFO] = "info",
+	[CMD_DUMP] = "dump", [CMD_INFO] = "info",   [CMD_VERIFY] = "verify",
+};
+
+/* verify: [off, off+len) holds the pattern of seed */
+struct window {
+	uint64_t off, len, seed;
 };
 
 struct opts {
@@ -48,7 +56,11 @@ struct opts {
 	uint64_t length;
 	bool have_length;
 	uint64_t seed;
+	bool have_offset, have_seed;
 	bool zero; /* check: expect zeros instead of the pattern */
+	struct window windows[MAX_WINDOWS]; /* verify, sorted by offset */
+	unsigned int nr_windows;
+	bool rest_zero; /* verify: every byte outside the windows is 0 */
 };
 
 /* A mapping: the byte at absolute BAR offset x is at win + (x - win_off). */
@@ -69,12 +81,19 @@ static void usage(FILE *f)
 		"usage: " PROG
 		" fill|check|zero|dump|info (--file PATH | --device PATH [--bar N])\n"
 		"                   [--offset OFF] [--length LEN] [--seed S] [--zero]\n"
+		"       " PROG
+		" verify (--file PATH | --device PATH [--bar N])\n"
+		"                   [--window OFF:LEN:SEED]... --rest-zero\n"
 		"\n"
 		"  fill    write the pattern of seed S at [OFF, OFF+LEN)\n"
 		"  check   verify it (with --zero: verify zeros); exit 1 on mismatch\n"
 		"  zero    write zeros\n"
 		"  dump    hexdump (at most %d bytes)\n"
 		"  info    print the size (and VFIO flags) of the BAR or file\n"
+		"  verify  the whole BAR or file: each window holds the pattern of\n"
+		"          its seed and every other byte is zero (--rest-zero, the\n"
+		"          only rule for the rest, must be given); windows must not\n"
+		"          overlap; at most %d; exit 1 on any mismatch\n"
 		"\n"
 		"  --file PATH     a file standing for the BAR (mmap MAP_SHARED)\n"
 		"  --device PATH   a VFIO device: /dev/vfio/devices/vfioN or a PCI\n"
@@ -84,7 +103,7 @@ static void usage(FILE *f)
 		"\n"
 		"The byte at absolute offset i is byte i%%8 (little-endian) of\n"
 		"splitmix64(i/8 * 0x9e3779b97f4a7c15 + splitmix64(S ^ 0x5851f42d4c957f2d)).\n",
-		DUMP_MAX, DEFAULT_BAR);
+		DUMP_MAX, MAX_WINDOWS, DEFAULT_BAR);
 }
 
 /* "PROG: <message>" on stderr. */
@@ -239,6 +258,75 @@ static void check_range(const struct target *t, const struct opts *o,
 			i = a + 4 < end ? a + 4 : end;
 		}
 	}
+}
+
+/*
+ * Check [off, off+len) for the pattern of @seed, or zeros; print what is
+ * wrong there. Returns 1 on a mismatch, else 0.
+ */
+static int verify_region(const struct target *t, const struct opts *o,
+			 uint64_t off, uint64_t len, const uint64_t *seed)
+{
+	struct opts r = *o;
+	struct mismatch m;
+
+	if (!len)
+		return 0;
+	r.offset = off;
+	r.length = len;
+	r.zero = !seed;
+	r.seed = seed ? *seed : 0;
+	check_range(t, &r, &m);
+	if (!m.count)
+		return 0;
+	fprintf(stderr,
+		"verify: %" PRIu64 " of %" PRIu64 " bytes at 0x%" PRIx64
+		" differ from %s%s; first bad offset 0x%" PRIx64
+		": expected 0x%02x, actual 0x%02x\n",
+		m.count, len, off, seed ? "the pattern of seed " : "zero",
+		seed ? "" : " (outside every window)", m.first, m.expected,
+		m.actual);
+	if (seed)
+		fprintf(stderr,
+			"verify:   (window 0x%" PRIx64 ":0x%" PRIx64 ":%" PRIu64
+			")\n",
+			off, len, *seed);
+	return 1;
+}
+
+/* verify: the windows hold their patterns, every other byte is zero. */
+static int verify(const struct target *t, const struct opts *o)
+{
+	uint64_t pos = 0, zeros = 0, in = 0;
+	unsigned int i;
+	int bad = 0;
+
+	for (i = 0; i < o->nr_windows; i++) {
+		const struct window *w = &o->windows[i];
+
+		if (w->off > t->size || w->len > t->size - w->off)
+			die("window 0x%" PRIx64 ":0x%" PRIx64
+			    " does not fit in %s (size 0x%" PRIx64 ")",
+			    w->off, w->len, t->name, t->size);
+	}
+	for (i = 0; i < o->nr_windows; i++) {
+		const struct window *w = &o->windows[i];
+
+		bad += verify_region(t, o, pos, w->off - pos, NULL);
+		bad += verify_region(t, o, w->off, w->len, &w->seed);
+		zeros += w->off - pos;
+		in += w->len;
+		pos = w->off + w->len;
+	}
+	bad += verify_region(t, o, pos, t->size - pos, NULL);
+	zeros += t->size - pos;
+	if (bad)
+		return 1;
+	printf("verify: %u window(s), %" PRIu64
+	       " bytes, hold their patterns; the other %" PRIu64
+	       " bytes of %s are zero\n",
+	       o->nr_windows, in, zeros, t->name);
+	return 0;
 }
 
 static void dump_range(const struct target *t, const struct opts *o)
@@ -416,6 +504,61 @@ static uint64_t number_arg(const char *opt, const char *s)
 	return v;
 }
 
+/* --window OFF:LEN:SEED */
+static void add_window(struct opts *o, const char *arg)
+{
+	uint64_t v[3];
+	char buf[128], *p = buf, *tok;
+	unsigned int k;
+
+	if (o->nr_windows == MAX_WINDOWS)
+		bad_usage("more than %d windows", MAX_WINDOWS);
+	if (strlen(arg) >= sizeof(buf))
+		bad_usage("--window '%s' is too long", arg);
+	strcpy(buf, arg);
+	for (k = 0; k < 3; k++) {
+		tok = strsep(&p, ":");
+		if (!tok || parse_number(tok, &v[k]))
+			bad_usage(
+				"--window '%s': expected OFF:LEN:SEED (numbers)",
+				arg);
+	}
+	if (p)
+		bad_usage("--window '%s': expected OFF:LEN:SEED", arg);
+	if (!v[1])
+		bad_usage("--window '%s': length 0", arg);
+	if (v[0] + v[1] < v[0])
+		bad_usage("--window '%s': offset + length overflows", arg);
+	o->windows[o->nr_windows].off = v[0];
+	o->windows[o->nr_windows].len = v[1];
+	o->windows[o->nr_windows].seed = v[2];
+	o->nr_windows++;
+}
+
+static int window_cmp(const void *a, const void *b)
+{
+	const struct window *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Sort the windows by offset; overlapping ones are a usage error. */
+static void sort_windows(struct opts *o)
+{
+	unsigned int i;
+
+	qsort(o->windows, o->nr_windows, sizeof(o->windows[0]), window_cmp);
+	for (i = 1; i < o->nr_windows; i++) {
+		const struct window *a = &o->windows[i - 1],
+				    *b = &o->windows[i];
+
+		if (a->off + a->len > b->off)
+			bad_usage("windows 0x%" PRIx64 ":0x%" PRIx64
+				  " and 0x%" PRIx64 ":0x%" PRIx64 " overlap",
+				  a->off, a->len, b->off, b->len);
+	}
+}
+
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
@@ -426,6 +569,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "length", required_argument, NULL, 'l' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "zero", no_argument, NULL, 'z' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "rest-zero", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -468,6 +613,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'o':
 			o->offset = number_arg("offset", optarg);
+			o->have_offset = true;
 			break;
 		case 'l':
 			o->length = number_arg("length", optarg);
@@ -475,9 +621,16 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 's':
 			o->seed = number_arg("seed", optarg);
+			o->have_seed = true;
 			break;
 		case 'z':
 			o->zero = true;
+			break;
+		case 'w':
+			add_window(o, optarg);
+			break;
+		case 'r':
+			o->rest_zero = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -496,6 +649,17 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		bad_usage("--bar goes with --device");
 	if (o->zero && o->cmd != CMD_CHECK)
 		bad_usage("--zero goes with check");
+	if ((o->nr_windows || o->rest_zero) && o->cmd != CMD_VERIFY)
+		bad_usage("--window and --rest-zero go with verify");
+	if (o->cmd == CMD_VERIFY) {
+		if (o->have_offset || o->have_length || o->have_seed)
+			bad_usage(
+				"verify covers the whole BAR or file: give windows, not --offset, --length or --seed");
+		if (!o->rest_zero)
+			bad_usage(
+				"verify needs --rest-zero: every byte outside the windows must be zero");
+		sort_windows(o);
+	}
 	if (o->have_length && !o->length)
 		bad_usage("--length 0");
 	if (o->have_length && o->offset + o->length < o->offset)
@@ -555,6 +719,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_INFO:
 		info(&t, &o);
+		break;
+	case CMD_VERIFY:
+		ret = verify(&t, &o);
 		break;
 	}
 	close_target(&t);
