@@ -33,6 +33,11 @@ struct vfio_device_bind_iommufd {
 #define VFIO_DEVICE_BIND_IOMMUFD _IO(VFIO_TYPE, VFIO_BASE + 18)
 #endif
 
+/*
+ * 6.12's form. Mainline (6.15 on, ad744ed5dd8b) appends __u32 pasid for the
+ * VFIO_DEVICE_ATTACH_PASID flag; the kernel reads only up to pt_id
+ * without that flag, so this shorter argsz works on both.
+ */
 #ifndef VFIO_DEVICE_ATTACH_IOMMUFD_PT
 struct vfio_device_attach_iommufd_pt {
 	__u32 argsz;

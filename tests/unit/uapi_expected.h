@@ -42,7 +42,7 @@
 
 /*
  * struct vfio_device_attach_iommufd_pt, as 6.12 has it: { argsz, flags,
- * pt_id }, 12 bytes. Mainline later appended __u32 pasid (used with the
+ * pt_id }, 12 bytes. Mainline 6.15 (ad744ed5dd8b) appended __u32 pasid (for the
  * VFIO_DEVICE_ATTACH_PASID flag), making it 16 bytes; the ioctl is argsz
  * extensible (the kernel needs only up to pt_id), so the 12-byte form is
  * valid on both and the three shared fields sit at the same offsets.
