@@ -4,12 +4,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <uapi/vfio_compat.h>
 
@@ -46,19 +46,8 @@ VFIOBAR_EXPORT int vfiobar_dmabuf_probe(struct vfiobar_device *dev)
 	 sizeof(struct vfio_region_dma_range))
 
 /* Fail a call with errno @err before it reaches the kernel. */
-static int __attribute__((format(printf, 3, 4)))
-refuse(struct vfiobar_device *dev, int err, const char *fmt, ...)
-{
-	char why[VFIOBAR_ERR_LEN];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	errno = err;
-	vfiobar_set_error(dev, "vfiobar_dmabuf_export: %s", why);
-	return -1;
-}
+#define refuse(dev, err, fmt, ...) \
+	vfiobar_fail(dev, err, "vfiobar_dmabuf_export: " fmt, ##__VA_ARGS__)
 
 VFIOBAR_EXPORT int vfiobar_dmabuf_export(struct vfiobar_device *dev,
 					 unsigned int bar,
@@ -115,4 +104,62 @@ VFIOBAR_EXPORT int vfiobar_dmabuf_export(struct vfiobar_device *dev,
 			"VFIO_DEVICE_FEATURE_DMA_BUF on %s, BAR %u, %u range(s)",
 			dev->path, bar, nr_ranges);
 	return fd;
+}
+
+/* Probe, with a sentence that says what a refusal means for the caller. */
+static int probe_explained(struct vfiobar_device *dev)
+{
+	if (!vfiobar_dmabuf_probe(dev))
+		return 0;
+	if (errno == ENOTTY)
+		return vfiobar_fail(
+			dev, ENOTTY,
+			"this kernel cannot export VFIO BARs as dma-bufs (no VFIO_DEVICE_FEATURE_DMA_BUF: Linux 6.19+, or 6.12 with the vfio-bar-rdma series)");
+	if (errno == EOPNOTSUPP)
+		return vfiobar_fail(
+			dev, EOPNOTSUPP,
+			"the VFIO driver of %s cannot export its BARs as dma-bufs",
+			dev->path);
+	return -1;
+}
+
+VFIOBAR_EXPORT int vfiobar_dmabuf_slice(struct vfiobar_device *dev,
+					unsigned int bar, uint64_t offset,
+					uint64_t length, int open_flags)
+{
+	const struct vfiobar_range range = { offset, length };
+	struct vfiobar_region info;
+	char why[160];
+	int err;
+
+	if (!dev) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (bar > VFIOBAR_MAX_BAR)
+		return vfiobar_fail(dev, ENODEV, "no BAR %u (BARs are 0-%d)",
+				    bar, VFIOBAR_MAX_BAR);
+	if (probe_explained(dev) || vfiobar_bar_info(dev, bar, &info))
+		return -1;
+	if (!info.size)
+		return vfiobar_fail(dev, EINVAL,
+				    "BAR %u of %s is not implemented", bar,
+				    dev->path);
+	if (info.flags & VFIOBAR_REGION_IO)
+		return vfiobar_fail(
+			dev, EINVAL,
+			"BAR %u of %s is an I/O port BAR: only memory BARs become dma-bufs",
+			bar, dev->path);
+	if (!(info.flags & VFIOBAR_REGION_DMABUF))
+		return vfiobar_fail(
+			dev, EINVAL,
+			"VFIO cannot map BAR %u of %s (size not page aligned?), so it cannot export it",
+			bar, dev->path);
+	err = vfiobar_check_slice(info.size, offset, length,
+				  (uint64_t)sysconf(_SC_PAGESIZE), why,
+				  sizeof(why));
+	if (err)
+		return vfiobar_fail(dev, err, "BAR %u of %s: %s", bar,
+				    dev->path, why);
+	return vfiobar_dmabuf_export(dev, bar, &range, 1, open_flags);
 }

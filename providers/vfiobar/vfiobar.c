@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * libvfiobar: a PCI device through VFIO, either as a VFIO device cdev bound
- * to an iommufd (Linux 6.6+) or through the legacy group/container API.
+ * libvfiobar: open a PCI device through VFIO, by PCI address, by character
+ * device or from a device fd someone else opened, and reach its BARs.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,65 +17,6 @@
 #include "vfiobar_int.h"
 
 #define VFIO_CDEV_DIR "/dev/vfio/devices/"
-#define IOMMUFD_PATH "/dev/iommu"
-#define VFIO_CONTAINER_PATH "/dev/vfio/vfio"
-#define SYSFS_PCI_DEVICES "/sys/bus/pci/devices/"
-
-/*
- * Record "<what>: <strerror(errno)>" as the handle's last error. errno is
- * left as it was.
- */
-void vfiobar_set_error(struct vfiobar_device *dev, const char *fmt, ...)
-{
-	int saved = errno;
-	char buf[128];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(dev->err, sizeof(dev->err), fmt, ap);
-	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(dev->err))
-		snprintf(dev->err + n, sizeof(dev->err) - n, ": %s",
-			 strerror_r(saved, buf, sizeof(buf)));
-	errno = saved;
-}
-
-static bool is_hex_run(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-/*
- * "DDDD:BB:DD.F" or "BB:DD.F" into the full form in @out (13 bytes);
- * false for anything else.
- */
-static bool parse_pci_addr(const char *s, char *out, size_t len)
-{
-	size_t n = strlen(s);
-
-	if (n == 7) {
-		if (!is_hex_run(s, 2) || s[2] != ':' || !is_hex_run(s + 3, 2) ||
-		    s[5] != '.' || !isdigit((unsigned char)s[6]) || s[6] > '7')
-			return false;
-		snprintf(out, len, "0000:%s", s);
-		return true;
-	}
-	if (n == 12) {
-		if (!is_hex_run(s, 4) || s[4] != ':')
-			return false;
-		if (!parse_pci_addr(s + 5, out, len))
-			return false;
-		snprintf(out, len, "%s", s);
-		return true;
-	}
-	return false;
-}
 
 static struct vfiobar_device *device_alloc(void)
 {
@@ -89,200 +28,92 @@ static struct vfiobar_device *device_alloc(void)
 	dev->iommufd = -1;
 	dev->container_fd = -1;
 	dev->group_fd = -1;
+	pthread_mutex_init(&dev->err_lock, NULL);
 	return dev;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void close_fds(struct vfiobar_device *dev)
+{
+	int saved = errno;
+
+	/* the device first: closing it unbinds from the iommufd / group */
+	close_fd(&dev->device_fd);
+	close_fd(&dev->iommufd);
+	close_fd(&dev->group_fd);
+	close_fd(&dev->container_fd);
+	errno = saved;
 }
 
 static void device_release(struct vfiobar_device *dev)
 {
 	int saved = errno;
 
-	/* the device first: closing it unbinds from the iommufd / group */
-	if (dev->device_fd >= 0)
-		close(dev->device_fd);
-	if (dev->iommufd >= 0)
-		close(dev->iommufd);
-	if (dev->group_fd >= 0)
-		close(dev->group_fd);
-	if (dev->container_fd >= 0)
-		close(dev->container_fd);
+	close_fds(dev);
+	pthread_mutex_destroy(&dev->err_lock);
 	free(dev);
 	errno = saved;
 }
 
-static int open_cdev(struct vfiobar_device *dev)
-{
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(
-								attach) };
-	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
-
-	dev->mode = VFIOBAR_MODE_CDEV;
-	dev->device_fd = open(dev->path, O_RDWR | O_CLOEXEC);
-	if (dev->device_fd < 0) {
-		vfiobar_set_error(dev, "open %s", dev->path);
-		return -1;
-	}
-	dev->iommufd = open(IOMMUFD_PATH, O_RDWR | O_CLOEXEC);
-	if (dev->iommufd < 0) {
-		vfiobar_set_error(dev, "open " IOMMUFD_PATH);
-		return -1;
-	}
-	bind.iommufd = dev->iommufd;
-	if (ioctl(dev->device_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
-		vfiobar_set_error(dev, "VFIO_DEVICE_BIND_IOMMUFD on %s",
-				  dev->path);
-		return -1;
-	}
-	dev->devid = bind.out_devid;
-	if (ioctl(dev->iommufd, IOMMU_IOAS_ALLOC, &alloc)) {
-		vfiobar_set_error(dev, "IOMMU_IOAS_ALLOC on " IOMMUFD_PATH);
-		return -1;
-	}
-	dev->ioas_id = alloc.out_ioas_id;
-	attach.pt_id = dev->ioas_id;
-	if (ioctl(dev->device_fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach)) {
-		vfiobar_set_error(dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT on %s",
-				  dev->path);
-		return -1;
-	}
-	return 0;
-}
-
-/* The IOMMU group number of PCI device @addr, as a string in @group. */
-static int pci_iommu_group(struct vfiobar_device *dev, const char *addr,
-			   char *group, size_t len)
-{
-	char link[PATH_MAX], target[PATH_MAX];
-	const char *base;
-	ssize_t n;
-
-	snprintf(link, sizeof(link), SYSFS_PCI_DEVICES "%s/iommu_group", addr);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0) {
-		vfiobar_set_error(dev, "readlink %s", link);
-		return -1;
-	}
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (!*base || strlen(base) >= len) {
-		errno = EINVAL;
-		vfiobar_set_error(dev, "%s -> %s", link, target);
-		return -1;
-	}
-	snprintf(group, len, "%s", base);
-	return 0;
-}
-
 /*
- * The group node of @group: /dev/vfio/N behind an IOMMU, or
- * /dev/vfio/noiommu-N for a device in VFIO's unsafe no-IOMMU mode, which
- * needs the no-IOMMU container type instead of type1.
+ * A PCI address: its VFIO cdev if it has one and /dev/iommu is there, the
+ * legacy group otherwise.
  */
-static int group_node(struct vfiobar_device *dev, const char *group, char *path,
-		      size_t len)
+static int open_pci(struct vfiobar_device *dev, const char *addr)
 {
-	snprintf(path, len, "/dev/vfio/%s", group);
-	if (!access(path, F_OK)) {
-		dev->iommu_type = VFIO_TYPE1v2_IOMMU;
-		return 0;
-	}
-	snprintf(path, len, "/dev/vfio/noiommu-%s", group);
-	if (!access(path, F_OK)) {
-		dev->iommu_type = VFIO_NOIOMMU_IOMMU;
-		return 0;
-	}
-	errno = ENOENT;
-	vfiobar_set_error(
-		dev,
-		"neither /dev/vfio/%s nor %s exists (is %s bound to vfio-pci?)",
-		group, path, dev->path);
-	return -1;
-}
+	char drv[64], cdev[32];
 
-static int open_group(struct vfiobar_device *dev)
-{
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	char group[32], group_path[64];
-	const char *type;
-	int container_fd;
-	int ret;
-
-	dev->mode = VFIOBAR_MODE_GROUP;
-	if (pci_iommu_group(dev, dev->path, group, sizeof(group)))
-		return -1;
-	if (group_node(dev, group, group_path, sizeof(group_path)))
-		return -1;
-	type = dev->iommu_type == VFIO_NOIOMMU_IOMMU ? "VFIO_NOIOMMU_IOMMU" :
-						       "VFIO_TYPE1v2_IOMMU";
-
-	dev->container_fd = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
-	if (dev->container_fd < 0) {
-		vfiobar_set_error(dev, "open " VFIO_CONTAINER_PATH);
+	snprintf(dev->path, sizeof(dev->path), "%s", addr);
+	if (vfiobar_sysfs_driver(VFIOBAR_SYSFS, addr, drv, sizeof(drv))) {
+		vfiobar_set_error(dev, "no PCI device %s in sysfs", addr);
 		return -1;
 	}
-	ret = ioctl(dev->container_fd, VFIO_GET_API_VERSION);
-	if (ret != VFIO_API_VERSION) {
-		if (ret >= 0)
-			errno = EINVAL;
-		vfiobar_set_error(dev, "VFIO_GET_API_VERSION is %d, not %d",
-				  ret, VFIO_API_VERSION);
-		return -1;
+	if (!drv[0])
+		return vfiobar_fail(
+			dev, ENODEV,
+			"%s is bound to no driver (bind it to vfio-pci first)",
+			addr);
+	if (!vfiobar_is_vfio_driver(drv))
+		return vfiobar_fail(dev, ENODEV,
+				    "%s is bound to %s, not to vfio-pci", addr,
+				    drv);
+	if (!vfiobar_sysfs_cdev(VFIOBAR_SYSFS, addr, cdev, sizeof(cdev))) {
+		snprintf(dev->path, sizeof(dev->path), VFIO_CDEV_DIR "%s",
+			 cdev);
+		if (!vfiobar_open_cdev(dev))
+			return 0;
+		/* no node or no /dev/iommu: the group may still work */
+		if (errno != ENOENT)
+			return -1;
+		close_fds(dev);
+		snprintf(dev->path, sizeof(dev->path), "%s", addr);
 	}
-	ret = ioctl(dev->container_fd, VFIO_CHECK_EXTENSION, dev->iommu_type);
-	if (ret <= 0) {
-		if (ret == 0)
-			errno = EOPNOTSUPP;
-		vfiobar_set_error(dev, "VFIO_CHECK_EXTENSION(%s)", type);
-		return -1;
-	}
-
-	dev->group_fd = open(group_path, O_RDWR | O_CLOEXEC);
-	if (dev->group_fd < 0) {
-		vfiobar_set_error(dev, "open %s (IOMMU group of %s)",
-				  group_path, dev->path);
-		return -1;
-	}
-	if (ioctl(dev->group_fd, VFIO_GROUP_GET_STATUS, &status)) {
-		vfiobar_set_error(dev, "VFIO_GROUP_GET_STATUS on %s",
-				  group_path);
-		return -1;
-	}
-	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		errno = EBUSY;
-		vfiobar_set_error(
-			dev,
-			"IOMMU group %s is not viable (bind all its devices to vfio-pci)",
-			group);
-		return -1;
-	}
-	container_fd = dev->container_fd;
-	if (ioctl(dev->group_fd, VFIO_GROUP_SET_CONTAINER, &container_fd)) {
-		vfiobar_set_error(dev, "VFIO_GROUP_SET_CONTAINER on %s",
-				  group_path);
-		return -1;
-	}
-	if (ioctl(dev->container_fd, VFIO_SET_IOMMU, dev->iommu_type)) {
-		vfiobar_set_error(dev, "VFIO_SET_IOMMU(%s)", type);
-		return -1;
-	}
-	dev->device_fd =
-		ioctl(dev->group_fd, VFIO_GROUP_GET_DEVICE_FD, dev->path);
-	if (dev->device_fd < 0) {
-		vfiobar_set_error(dev, "VFIO_GROUP_GET_DEVICE_FD(%s) on %s",
-				  dev->path, group_path);
-		return -1;
-	}
-	return 0;
+	return vfiobar_open_group(dev);
 }
 
 VFIOBAR_EXPORT struct vfiobar_device *vfiobar_open(const char *path)
 {
+	return vfiobar_open_err(path, NULL, 0);
+}
+
+VFIOBAR_EXPORT struct vfiobar_device *
+vfiobar_open_err(const char *path, char *err, size_t err_len)
+{
+	char pci[VFIOBAR_PCI_ADDR_LEN];
 	struct vfiobar_device *dev;
-	char pci[16];
 	int ret;
 
+	if (err && err_len)
+		err[0] = '\0';
 	if (!path || !*path) {
+		if (err && err_len)
+			snprintf(err, err_len, "vfiobar_open: no device named");
 		errno = EINVAL;
 		return NULL;
 	}
@@ -290,9 +121,9 @@ VFIOBAR_EXPORT struct vfiobar_device *vfiobar_open(const char *path)
 	if (!dev)
 		return NULL;
 
-	if (!strchr(path, '/') && parse_pci_addr(path, pci, sizeof(pci))) {
-		snprintf(dev->path, sizeof(dev->path), "%s", pci);
-		ret = open_group(dev);
+	if (!strchr(path, '/') &&
+	    vfiobar_parse_pci_addr(path, pci, sizeof(pci))) {
+		ret = open_pci(dev, pci);
 	} else {
 		/* "vfio3" is short for /dev/vfio/devices/vfio3 */
 		if (!strchr(path, '/'))
@@ -301,25 +132,99 @@ VFIOBAR_EXPORT struct vfiobar_device *vfiobar_open(const char *path)
 		else
 			ret = snprintf(dev->path, sizeof(dev->path), "%s",
 				       path);
-		if (ret < 0 || (size_t)ret >= sizeof(dev->path)) {
-			free(dev);
-			errno = ENAMETOOLONG;
-			return NULL;
-		}
-		ret = open_cdev(dev);
+		if (ret < 0 || (size_t)ret >= sizeof(dev->path))
+			ret = vfiobar_fail(dev, ENAMETOOLONG,
+					   "vfiobar_open: path too long");
+		else
+			ret = vfiobar_open_cdev(dev);
 	}
 	if (ret) {
+		if (err && err_len)
+			vfiobar_copy_error(dev, err, err_len);
 		device_release(dev);
 		return NULL;
 	}
-	dev->err[0] = '\0';
+	vfiobar_clear_error(dev);
 	return dev;
+}
+
+VFIOBAR_EXPORT struct vfiobar_device *vfiobar_open_fd(int fd)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfiobar_device *dev;
+
+	if (fd < 0) {
+		errno = EBADF;
+		return NULL;
+	}
+	dev = device_alloc();
+	if (!dev)
+		return NULL;
+	snprintf(dev->path, sizeof(dev->path), "device fd %d", fd);
+	dev->device_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (dev->device_fd < 0) {
+		device_release(dev);
+		return NULL;
+	}
+	dev->mode = VFIOBAR_PATH_FD;
+	if (!ioctl(dev->device_fd, VFIO_DEVICE_GET_INFO, &info)) {
+		if (info.flags & VFIO_DEVICE_FLAGS_PCI)
+			return dev;
+		errno = ENODEV;
+	} else if (errno == EINVAL) {
+		/* a cdev nobody bound yet: VFIO refuses all but the bind */
+		if (!vfiobar_bind_iommufd(dev))
+			return dev;
+	} else if (errno == ENOTTY) {
+		errno = ENODEV;
+	}
+	device_release(dev);
+	return NULL;
 }
 
 VFIOBAR_EXPORT void vfiobar_close(struct vfiobar_device *dev)
 {
 	if (dev)
 		device_release(dev);
+}
+
+VFIOBAR_EXPORT int vfiobar_path(struct vfiobar_device *dev)
+{
+	if (!dev) {
+		errno = EINVAL;
+		return -1;
+	}
+	return dev->mode;
+}
+
+VFIOBAR_EXPORT const char *vfiobar_path_name(int path)
+{
+	switch (path) {
+	case VFIOBAR_PATH_CDEV:
+		return "cdev";
+	case VFIOBAR_PATH_GROUP:
+		return "group";
+	case VFIOBAR_PATH_NOIOMMU:
+		return "noiommu";
+	case VFIOBAR_PATH_FD:
+		return "fd";
+	}
+	return "unknown";
+}
+
+VFIOBAR_EXPORT const char *vfiobar_name(struct vfiobar_device *dev)
+{
+	return dev ? dev->path : "no device handle";
+}
+
+VFIOBAR_EXPORT int vfiobar_foreach_device(int (*cb)(const char *, void *),
+					  void *arg)
+{
+	if (!cb) {
+		errno = EINVAL;
+		return -1;
+	}
+	return vfiobar_sysfs_foreach(VFIOBAR_SYSFS, cb, arg);
 }
 
 VFIOBAR_EXPORT int vfiobar_device_fd(struct vfiobar_device *dev)
@@ -331,13 +236,6 @@ VFIOBAR_EXPORT int vfiobar_device_fd(struct vfiobar_device *dev)
 	return dev->device_fd;
 }
 
-VFIOBAR_EXPORT const char *vfiobar_last_error(struct vfiobar_device *dev)
-{
-	if (!dev)
-		return "no device handle";
-	return dev->err;
-}
-
 VFIOBAR_EXPORT int vfiobar_region(struct vfiobar_device *dev, unsigned int bar,
 				  struct vfiobar_region *out)
 {
@@ -347,12 +245,9 @@ VFIOBAR_EXPORT int vfiobar_region(struct vfiobar_device *dev, unsigned int bar,
 		errno = EINVAL;
 		return -1;
 	}
-	if (bar > VFIOBAR_MAX_BAR) {
-		errno = EINVAL;
-		vfiobar_set_error(dev, "BAR %u (BARs are 0-%d)", bar,
-				  VFIOBAR_MAX_BAR);
-		return -1;
-	}
+	if (bar > VFIOBAR_MAX_BAR)
+		return vfiobar_fail(dev, EINVAL, "BAR %u (BARs are 0-%d)", bar,
+				    VFIOBAR_MAX_BAR);
 	info.index = VFIO_PCI_BAR0_REGION_INDEX + bar;
 	if (ioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, &info)) {
 		vfiobar_set_error(dev,
@@ -373,6 +268,45 @@ VFIOBAR_EXPORT int vfiobar_region(struct vfiobar_device *dev, unsigned int bar,
 	return 0;
 }
 
+/* The region of @bar if it can be mmapped, for a slice of @length. */
+static int mappable(struct vfiobar_device *dev, unsigned int bar,
+		    struct vfiobar_region *region)
+{
+	if (vfiobar_region(dev, bar, region))
+		return -1;
+	if (!region->size)
+		return vfiobar_fail(dev, ENXIO,
+				    "BAR %u of %s is not implemented", bar,
+				    dev->path);
+	if (!(region->flags & VFIOBAR_REGION_MMAP))
+		return vfiobar_fail(
+			dev, EOPNOTSUPP,
+			"BAR %u of %s cannot be mmapped (I/O port BAR, or VFIO offers no mmap)",
+			bar, dev->path);
+	if (region->size > SIZE_MAX || region->offset > (uint64_t)INT64_MAX)
+		return vfiobar_fail(dev, EOVERFLOW, "BAR %u of %s: size 0x%llx",
+				    bar, dev->path,
+				    (unsigned long long)region->size);
+	return 0;
+}
+
+static void *map_at(struct vfiobar_device *dev, unsigned int bar,
+		    const struct vfiobar_region *region, uint64_t offset,
+		    uint64_t length)
+{
+	void *p = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       dev->device_fd, (off_t)(region->offset + offset));
+
+	if (p == MAP_FAILED) {
+		vfiobar_set_error(dev,
+				  "mmap 0x%llx bytes at 0x%llx of BAR %u of %s",
+				  (unsigned long long)length,
+				  (unsigned long long)offset, bar, dev->path);
+		return NULL;
+	}
+	return p;
+}
+
 VFIOBAR_EXPORT void *vfiobar_mmap(struct vfiobar_device *dev, unsigned int bar,
 				  size_t *len)
 {
@@ -383,37 +317,33 @@ VFIOBAR_EXPORT void *vfiobar_mmap(struct vfiobar_device *dev, unsigned int bar,
 		errno = EINVAL;
 		return NULL;
 	}
-	if (vfiobar_region(dev, bar, &region))
+	if (mappable(dev, bar, &region))
 		return NULL;
-	if (!region.size) {
-		errno = ENXIO;
-		vfiobar_set_error(dev, "BAR %u of %s is not implemented", bar,
-				  dev->path);
-		return NULL;
-	}
-	if (!(region.flags & VFIOBAR_REGION_MMAP)) {
-		errno = EOPNOTSUPP;
-		vfiobar_set_error(
-			dev,
-			"BAR %u of %s cannot be mmapped (I/O port BAR, or VFIO offers no mmap)",
-			bar, dev->path);
-		return NULL;
-	}
-	if (region.size > SIZE_MAX || region.offset > (uint64_t)INT64_MAX) {
-		errno = EOVERFLOW;
-		vfiobar_set_error(dev, "BAR %u of %s: size 0x%llx", bar,
-				  dev->path, (unsigned long long)region.size);
-		return NULL;
-	}
-	p = mmap(NULL, region.size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 dev->device_fd, (off_t)region.offset);
-	if (p == MAP_FAILED) {
-		vfiobar_set_error(dev, "mmap BAR %u (0x%llx bytes) of %s", bar,
-				  (unsigned long long)region.size, dev->path);
-		return NULL;
-	}
-	*len = region.size;
+	p = map_at(dev, bar, &region, 0, region.size);
+	if (p)
+		*len = region.size;
 	return p;
+}
+
+VFIOBAR_EXPORT void *vfiobar_mmap_slice(struct vfiobar_device *dev,
+					unsigned int bar, uint64_t offset,
+					uint64_t length)
+{
+	struct vfiobar_region region;
+	char why[160];
+	int err;
+
+	if (mappable(dev, bar, &region))
+		return NULL;
+	err = vfiobar_check_slice(region.size, offset, length,
+				  (uint64_t)sysconf(_SC_PAGESIZE), why,
+				  sizeof(why));
+	if (err) {
+		vfiobar_fail(dev, err, "vfiobar_mmap_slice of BAR %u: %s", bar,
+			     why);
+		return NULL;
+	}
+	return map_at(dev, bar, &region, offset, length);
 }
 
 VFIOBAR_EXPORT int vfiobar_munmap(void *p, size_t len)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * libvfiobar: open a PCI device through VFIO and reach its BARs, as the base
- * for handing BAR memory to an RDMA NIC as a dma-buf.
+ * libvfiobar: open a PCI device through VFIO and reach its BARs, export BAR
+ * slices as dma-bufs and register them as RDMA memory regions.
  *
  * Calls return NULL or -1 and set errno on failure; once a handle exists,
- * vfiobar_last_error() describes its last failure in one sentence.
+ * vfiobar_last_error() describes its last failure in one sentence. There is
+ * no global state; a handle may be used by several threads at once.
  */
 #ifndef VFIOBAR_H
 #define VFIOBAR_H
@@ -17,12 +18,17 @@ extern "C" {
 #endif
 
 struct vfiobar_device;
+struct ibv_pd;
+struct ibv_mr;
 
 /* flags of struct vfiobar_region */
 enum {
 	VFIOBAR_REGION_READ = 1 << 0,
 	VFIOBAR_REGION_WRITE = 1 << 1,
 	VFIOBAR_REGION_MMAP = 1 << 2,
+	/* set by vfiobar_bar_info() only */
+	VFIOBAR_REGION_IO = 1 << 3, /* an I/O port BAR */
+	VFIOBAR_REGION_DMABUF = 1 << 4, /* can be exported as a dma-buf */
 };
 
 #define VFIOBAR_MAX_BAR 5
@@ -34,12 +40,33 @@ struct vfiobar_region {
 	uint32_t index; /* VFIO region index (== BAR number) */
 };
 
+/* How a handle reached its device: vfiobar_path(). */
+enum vfiobar_path {
+	VFIOBAR_PATH_CDEV, /* /dev/vfio/devices/vfioN bound to an iommufd */
+	VFIOBAR_PATH_GROUP, /* legacy group in a type1 container */
+	VFIOBAR_PATH_NOIOMMU, /* legacy group, no-IOMMU container */
+	VFIOBAR_PATH_FD, /* a device fd set up by its owner */
+};
+
 struct vfiobar_device *vfiobar_open(const char *path);
+struct vfiobar_device *vfiobar_open_err(const char *path, char *err,
+					size_t err_len);
+struct vfiobar_device *vfiobar_open_fd(int fd);
 void vfiobar_close(struct vfiobar_device *dev);
+int vfiobar_path(struct vfiobar_device *dev);
+const char *vfiobar_path_name(int path);
+const char *vfiobar_name(struct vfiobar_device *dev);
+
+int vfiobar_foreach_device(int (*cb)(const char *pci_addr, void *arg),
+			   void *arg);
 
 int vfiobar_region(struct vfiobar_device *dev, unsigned int bar,
 		   struct vfiobar_region *out);
+int vfiobar_bar_info(struct vfiobar_device *dev, unsigned int bar,
+		     struct vfiobar_region *out);
 void *vfiobar_mmap(struct vfiobar_device *dev, unsigned int bar, size_t *len);
+void *vfiobar_mmap_slice(struct vfiobar_device *dev, unsigned int bar,
+			 uint64_t offset, uint64_t length);
 int vfiobar_munmap(void *p, size_t len);
 
 int vfiobar_device_fd(struct vfiobar_device *dev);
@@ -66,7 +93,41 @@ int vfiobar_dmabuf_probe(struct vfiobar_device *dev);
 int vfiobar_dmabuf_export(struct vfiobar_device *dev, unsigned int bar,
 			  const struct vfiobar_range *ranges,
 			  unsigned int nr_ranges, int open_flags);
+int vfiobar_dmabuf_slice(struct vfiobar_device *dev, unsigned int bar,
+			 uint64_t offset, uint64_t length, int open_flags);
+
 const char *vfiobar_last_error(struct vfiobar_device *dev);
+int vfiobar_copy_error(struct vfiobar_device *dev, char *buf, size_t len);
+
+/* RDMA memory regions over dma-bufs (needs <infiniband/verbs.h>). */
+struct ibv_mr *vfiobar_reg_mr(struct vfiobar_device *dev, struct ibv_pd *pd,
+			      int dmabuf_fd, uint64_t offset, uint64_t length,
+			      uint64_t iova, int access);
+
+/* A BAR slice opened, exported and registered in one call. */
+struct vfiobar_mr {
+	struct ibv_mr *mr; /* lkey, rkey, addr (the iova: the slice offset) */
+	struct vfiobar_device *dev;
+	int dmabuf_fd;
+	unsigned int bar;
+	uint64_t offset; /* of the slice in the BAR */
+	uint64_t length;
+};
+
+struct vfiobar_mr *vfiobar_mr_open(struct ibv_pd *pd, const char *path,
+				   unsigned int bar, uint64_t offset,
+				   uint64_t length, int access, char *err,
+				   size_t err_len);
+int vfiobar_mr_close(struct vfiobar_mr *vmr);
+
+/* states vfiobar_mr_state() will report */
+enum vfiobar_mr_state {
+	VFIOBAR_MR_MAPPED,
+	VFIOBAR_MR_REVOKED,
+	VFIOBAR_MR_GONE,
+};
+
+int vfiobar_mr_state(struct vfiobar_mr *vmr);
 
 #ifdef __cplusplus
 }

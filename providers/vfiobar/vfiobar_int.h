@@ -3,6 +3,7 @@
 #define VFIOBAR_INT_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -12,27 +13,59 @@
 
 #define VFIOBAR_EXPORT __attribute__((visibility("default")))
 
-enum vfiobar_mode {
-	VFIOBAR_MODE_CDEV, /* /dev/vfio/devices/vfioN + /dev/iommu */
-	VFIOBAR_MODE_GROUP, /* /dev/vfio/vfio container + /dev/vfio/GROUP */
-};
-
 struct vfiobar_device {
-	enum vfiobar_mode mode;
+	enum vfiobar_path mode;
 	int device_fd;
-	/* cdev mode */
+	/* VFIOBAR_PATH_CDEV */
 	int iommufd;
 	uint32_t devid;
 	uint32_t ioas_id;
-	/* group mode */
+	/* VFIOBAR_PATH_GROUP, VFIOBAR_PATH_NOIOMMU */
 	int container_fd;
 	int group_fd;
 	unsigned long iommu_type; /* VFIO_TYPE1v2_IOMMU or VFIO_NOIOMMU_IOMMU */
 	char path[PATH_MAX]; /* as given (cdev) or the PCI address (group) */
+	/* all-zero is PTHREAD_MUTEX_INITIALIZER in glibc */
+	pthread_mutex_t err_lock;
 	char err[VFIOBAR_ERR_LEN];
 };
 
+/* error.c */
 void vfiobar_set_error(struct vfiobar_device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+int vfiobar_fail(struct vfiobar_device *dev, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void vfiobar_clear_error(struct vfiobar_device *dev);
+
+/* cdev.c, group.c: 0, or -1 with errno and the handle's error set */
+int vfiobar_open_cdev(struct vfiobar_device *dev);
+int vfiobar_bind_iommufd(struct vfiobar_device *dev);
+int vfiobar_open_group(struct vfiobar_device *dev);
+
+/* sysfs.c: @root is "/sys" but for the tests' fixture trees */
+#define VFIOBAR_SYSFS "/sys"
+#define VFIOBAR_PCI_ADDR_LEN 13 /* "DDDD:BB:DD.F" */
+bool vfiobar_parse_pci_addr(const char *s, char *out, size_t len);
+int vfiobar_sysfs_driver(const char *root, const char *addr, char *drv,
+			 size_t len);
+int vfiobar_sysfs_cdev(const char *root, const char *addr, char *name,
+		       size_t len);
+int vfiobar_sysfs_group(const char *root, const char *addr, char *group,
+			size_t len);
+bool vfiobar_is_vfio_driver(const char *drv);
+int vfiobar_sysfs_foreach(const char *root,
+			  int (*cb)(const char *pci_addr, void *arg),
+			  void *arg);
+
+/*
+ * range.c: 0, or the errno to fail with and one sentence in @why.
+ * vfiobar_check_slice: a slice of a BAR of @bar_size bytes.
+ * vfiobar_check_mr: an MR over [@offset, @offset + @length) of a dma-buf
+ * of @dmabuf_size bytes (0: unknown) at @iova.
+ */
+int vfiobar_check_slice(uint64_t bar_size, uint64_t offset, uint64_t length,
+			uint64_t page_size, char *why, size_t len);
+int vfiobar_check_mr(uint64_t dmabuf_size, uint64_t offset, uint64_t length,
+		     uint64_t iova, uint64_t page_size, char *why, size_t len);
 
 #endif /* VFIOBAR_INT_H */

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * libvfiobar: the per-handle last error. Writers and vfiobar_copy_error()
+ * take the handle's lock, so threads sharing a handle never see a torn
+ * sentence.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vfiobar_int.h"
+
+static void set_error_v(struct vfiobar_device *dev, int err, const char *fmt,
+			va_list ap)
+{
+	char buf[128];
+	int n;
+
+	pthread_mutex_lock(&dev->err_lock);
+	n = vsnprintf(dev->err, sizeof(dev->err), fmt, ap);
+	if (n >= 0 && (size_t)n < sizeof(dev->err))
+		snprintf(dev->err + n, sizeof(dev->err) - n, ": %s",
+			 strerror_r(err, buf, sizeof(buf)));
+	pthread_mutex_unlock(&dev->err_lock);
+}
+
+/*
+ * Record "<what>: <strerror(errno)>" as the handle's last error. errno is
+ * left as it was.
+ */
+void vfiobar_set_error(struct vfiobar_device *dev, const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_error_v(dev, saved, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+/* Fail a call with errno @err and "<what>: <strerror(err)>"; returns -1. */
+int vfiobar_fail(struct vfiobar_device *dev, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (dev) {
+		va_start(ap, fmt);
+		set_error_v(dev, err, fmt, ap);
+		va_end(ap);
+	}
+	errno = err;
+	return -1;
+}
+
+void vfiobar_clear_error(struct vfiobar_device *dev)
+{
+	pthread_mutex_lock(&dev->err_lock);
+	dev->err[0] = '\0';
+	pthread_mutex_unlock(&dev->err_lock);
+}
+
+VFIOBAR_EXPORT const char *vfiobar_last_error(struct vfiobar_device *dev)
+{
+	if (!dev)
+		return "no device handle";
+	return dev->err;
+}
+
+VFIOBAR_EXPORT int vfiobar_copy_error(struct vfiobar_device *dev, char *buf,
+				      size_t len)
+{
+	if (!dev || !buf || !len) {
+		errno = EINVAL;
+		return -1;
+	}
+	pthread_mutex_lock(&dev->err_lock);
+	snprintf(buf, len, "%s", dev->err);
+	pthread_mutex_unlock(&dev->err_lock);
+	return 0;
+}
