@@ -9,9 +9,10 @@ GUEST_PKGS=(busybox-static libibverbs1 librdmacm1 ibverbs-providers
 
 # Binaries taken from the host into the guest, with their libraries.
 GUEST_BINS=(/bin/ip /usr/bin/rdma /usr/bin/ibv_devices /usr/bin/ibv_devinfo
-	/usr/bin/ibv_rc_pingpong /usr/bin/rping /usr/bin/ib_write_bw
-	/usr/bin/ib_read_bw /usr/bin/ib_send_bw /usr/bin/ib_write_lat
-	/usr/bin/ib_read_lat /usr/bin/ib_send_lat)
+	/usr/bin/ibv_rc_pingpong /usr/bin/ibv_ud_pingpong /usr/bin/ibv_srq_pingpong
+	/usr/bin/rping /usr/bin/ib_write_bw /usr/bin/ib_read_bw /usr/bin/ib_send_bw
+	/usr/bin/ib_atomic_bw /usr/bin/ib_write_lat /usr/bin/ib_read_lat
+	/usr/bin/ib_send_lat /usr/bin/ib_atomic_lat)
 
 MULTIARCH=/usr/lib/x86_64-linux-gnu
 
@@ -55,6 +56,8 @@ base_initramfs() {
 		stage_file "$b" "$root" "/usr/bin/$(basename "$b")"
 	done
 	stage_libs "$root" "${GUEST_BINS[@]}"
+	# glibc dlopen()s it on thread exit/cancel (rping); no binary links it
+	stage_file "$MULTIARCH/libgcc_s.so.1" "$root"
 	mkdir -p "$root/etc/libibverbs.d" "$root$MULTIARCH/libibverbs"
 	cp /etc/libibverbs.d/rxe.driver "$root/etc/libibverbs.d/"
 	cp -L "$MULTIARCH/libibverbs/librxe-rdmav34.so" "$root$MULTIARCH/libibverbs/"

@@ -1,0 +1,126 @@
+# Debian's unmodified RDMA programs run over the project's rxe provider
+# (providers/rxe, loaded with RDMAV_DRIVERS) and, in the same guest, over
+# Debian's librxe: ibv_devinfo reports the same device, the RC, UD and SRQ
+# pingpongs and rping complete with both, and the debug line proves which
+# provider served each process. The dma-buf MR probe that UCX, libfabric
+# and NCCL run answers what the kernel can do: EBADF where rxe has dma-buf
+# MRs, the kernel's "not supported" where it has none; Debian's librxe
+# always says EOPNOTSUPP without asking the kernel.
+
+VM_TIMEOUT=900
+
+OURS=/usr/local/lib/librxe-vbr
+
+# prov ours|debian CMD...: run CMD over one provider, debug line on.
+prov() {
+	local p=$1
+	shift
+
+	if [ "$p" = ours ]; then
+		env RDMAV_DRIVERS=$OURS VBR_RXE_DEBUG=1 "$@"
+	else
+		env VBR_RXE_DEBUG=1 "$@"
+	fi
+}
+
+# served_by ours|debian LOG: the log shows that provider and no other.
+served_by() {
+	if [ "$1" = ours ]; then
+		grep -q '^vbr-rxe provider loaded$' "$2" ||
+			fail "$2: our provider was not loaded: $(cat "$2")"
+		grep -q '^vbr-rxe: context opened on rxe0$' "$2" ||
+			fail "$2: rxe0 was not opened through our provider: $(cat "$2")"
+	elif grep -q vbr-rxe "$2"; then
+		fail "$2: our provider was loaded without RDMAV_DRIVERS: $(cat "$2")"
+	fi
+}
+
+# pair ours|debian NAME "SERVER ARGS" "CLIENT ARGS": run a server in the
+# background and its client against it; both must succeed.
+pair() {
+	local p=$1 name=$2 spid log=/tmp/$2-$1
+
+	# shellcheck disable=SC2086
+	prov "$p" $3 >"$log-server.log" 2>&1 &
+	spid=$!
+	sleep 3
+	# shellcheck disable=SC2086
+	prov "$p" $4 >"$log-client.log" 2>&1 || {
+		cat "$log-server.log" "$log-client.log"
+		fail "$name client failed over the $p provider"
+	}
+	wait $spid || {
+		cat "$log-server.log"
+		fail "$name server failed over the $p provider"
+	}
+	served_by "$p" "$log-client.log"
+	served_by "$p" "$log-server.log"
+}
+
+# pingpongs P: the three libibverbs examples, server and client on rxe0.
+pingpongs() {
+	local p=$1
+
+	pair "$p" rc "ibv_rc_pingpong -d rxe0 -g 1 -n 50" \
+		"ibv_rc_pingpong -d rxe0 -g 1 -n 50 10.0.0.1"
+	grep -q '50 iters in' /tmp/rc-"$p"-client.log ||
+		fail "rc_pingpong ($p): $(cat /tmp/rc-"$p"-client.log)"
+	pair "$p" ud "ibv_ud_pingpong -d rxe0 -g 1 -s 512 -n 50" \
+		"ibv_ud_pingpong -d rxe0 -g 1 -s 512 -n 50 10.0.0.1"
+	grep -q '50 iters in' /tmp/ud-"$p"-client.log ||
+		fail "ud_pingpong ($p): $(cat /tmp/ud-"$p"-client.log)"
+	pair "$p" srq "ibv_srq_pingpong -d rxe0 -g 1 -q 4 -n 50" \
+		"ibv_srq_pingpong -d rxe0 -g 1 -q 4 -n 50 10.0.0.1"
+	grep -q 'iters in' /tmp/srq-"$p"-client.log ||
+		fail "srq_pingpong ($p): $(cat /tmp/srq-"$p"-client.log)"
+	pair "$p" rping "rping -s -a 10.0.0.1 -C 5" \
+		"rping -c -v -a 10.0.0.1 -C 5"
+	[ "$(grep -c 'ping data: rdma-ping-' /tmp/rping-"$p"-client.log)" = 5 ] ||
+		fail "rping ($p): $(cat /tmp/rping-"$p"-client.log)"
+	say "$p provider: rc, ud, srq pingpong and rping complete"
+}
+
+guest() {
+	local p want
+
+	vbr_rxe_up
+	[ -f "$OURS-rdmav34.so" ] || fail "$OURS-rdmav34.so is not in the guest"
+
+	# the same device, port and attributes through either provider
+	for p in ours debian; do
+		prov "$p" ibv_devinfo -v -d rxe0 >/tmp/devinfo-$p.txt \
+			2>/tmp/devinfo-$p.log ||
+			fail "ibv_devinfo ($p): $(cat /tmp/devinfo-$p.log)"
+		served_by "$p" /tmp/devinfo-$p.log
+	done
+	grep -q 'PORT_ACTIVE' /tmp/devinfo-ours.txt ||
+		fail "rxe0 port not active: $(cat /tmp/devinfo-ours.txt)"
+	cmp /tmp/devinfo-ours.txt /tmp/devinfo-debian.txt || {
+		cat /tmp/devinfo-ours.txt /tmp/devinfo-debian.txt
+		fail "ibv_devinfo -v differs between the providers"
+	}
+	say "ibv_devinfo -v: identical through both providers"
+
+	pingpongs ours
+	pingpongs debian
+
+	# What may the dma-buf probe answer? The kernel decides: rxe has
+	# dma-buf MRs when it has the verb (kallsyms, independent of us).
+	if grep -q ' rxe_reg_user_mr_dmabuf$' /proc/kallsyms; then
+		want=EBADF
+	else
+		want=EOPNOTSUPP
+	fi
+	prov ours rxe-dmabuf-probe -d rxe0 >/tmp/probe-ours.txt \
+		2>/tmp/probe-ours.log || fail "probe: $(cat /tmp/probe-ours.log)"
+	served_by ours /tmp/probe-ours.log
+	for p in ucx libfabric-nccl; do
+		grep -qx "$p: $want" /tmp/probe-ours.txt ||
+			fail "dma-buf probe over our provider, want $p: $want: $(cat /tmp/probe-ours.txt)"
+	done
+	prov debian rxe-dmabuf-probe -d rxe0 >/tmp/probe-debian.txt 2>&1 ||
+		fail "probe (debian): $(cat /tmp/probe-debian.txt)"
+	grep -qx 'ucx: EOPNOTSUPP' /tmp/probe-debian.txt ||
+		fail "Debian's librxe answered the probe: $(cat /tmp/probe-debian.txt)"
+	say "dma-buf probe: ours $(tr '\n' ' ' </tmp/probe-ours.txt)(kernel: $want); Debian's librxe: $(tr '\n' ' ' </tmp/probe-debian.txt)"
+}
