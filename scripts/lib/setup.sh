@@ -2,7 +2,7 @@
 # Set-up shared by scripts/demo and scripts/test: packages, the kernel, the
 # userspace build. Each step is cached and cheap when nothing changed.
 
-HOST_PKGS=(cmake make gcc pkg-config libibverbs-dev librdmacm-dev
+HOST_PKGS=(cmake make gcc pkg-config libibverbs-dev librdmacm-dev valgrind
 	qemu-system-x86 busybox-static perftest rdma-core ibverbs-providers
 	ibverbs-utils rdmacm-utils iproute2 cpio kmod rsync)
 # rsync: the kernel's headers_install (scripts/kernel headers) needs it.
