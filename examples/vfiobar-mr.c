@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * From a PCI address to an RDMA memory region over a BAR slice in three
+ * calls: ibv_open_device(), ibv_alloc_pd(), vfiobar_mr_open().
+ *
+ *     vfiobar-mr rxe0 0000:01:00.0 2 0 0x10000
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <infiniband/verbs.h>
+#include <vfiobar.h>
+
+static struct ibv_context *open_rdma(const char *name)
+{
+	struct ibv_device **list = ibv_get_device_list(NULL);
+	struct ibv_context *ctx = NULL;
+	int i;
+
+	for (i = 0; list && list[i]; i++)
+		if (!strcmp(ibv_get_device_name(list[i]), name))
+			ctx = ibv_open_device(list[i]);
+	if (list)
+		ibv_free_device_list(list);
+	return ctx;
+}
+
+int main(int argc, char **argv)
+{
+	struct ibv_context *ctx;
+	struct vfiobar_mr *vmr;
+	struct ibv_pd *pd;
+	char err[256];
+	int ret = 1;
+
+	if (argc != 6) {
+		fprintf(stderr,
+			"usage: %s RDMA-DEVICE PCI-ADDRESS BAR OFFSET LENGTH\n",
+			argv[0]);
+		return 2;
+	}
+	ctx = open_rdma(argv[1]);
+	if (!ctx) {
+		fprintf(stderr, "%s: no RDMA device %s\n", argv[0], argv[1]);
+		return 1;
+	}
+	pd = ibv_alloc_pd(ctx);
+	if (!pd) {
+		perror("ibv_alloc_pd");
+		goto out_ctx;
+	}
+	vmr = vfiobar_mr_open(pd, argv[2], strtoul(argv[3], NULL, 0),
+			      strtoull(argv[4], NULL, 0),
+			      strtoull(argv[5], NULL, 0),
+			      IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |
+				      IBV_ACCESS_REMOTE_READ,
+			      err, sizeof(err));
+	if (!vmr) {
+		fprintf(stderr, "%s: %s (errno %d)\n", argv[0], err, errno);
+		goto out_pd;
+	}
+	printf("lkey 0x%x rkey 0x%x addr 0x%llx length 0x%llx\n", vmr->mr->lkey,
+	       vmr->mr->rkey, (unsigned long long)(uintptr_t)vmr->mr->addr,
+	       (unsigned long long)vmr->length);
+	vfiobar_mr_close(vmr);
+	ret = 0;
+out_pd:
+	ibv_dealloc_pd(pd);
+out_ctx:
+	ibv_close_device(ctx);
+	return ret;
+}
