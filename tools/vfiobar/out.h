@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* vfiobar(1): output as text or as JSON, and the commands. */
+#ifndef VFIOBAR_TOOL_OUT_H
+#define VFIOBAR_TOOL_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct opts {
+	bool json;
+	const char *rdma; /* export --rdma */
+};
+
+/* a JSON string literal for @s, quotes included */
+void out_json_str(FILE *f, const char *s);
+/* report a failure (text on stderr, JSON on stdout); returns 1 */
+int out_error(const struct opts *o, const char *what, int err);
+
+int cmd_list(const struct opts *o, int argc, char **argv);
+int cmd_show(const struct opts *o, int argc, char **argv);
+int cmd_export(const struct opts *o, int argc, char **argv);
+
+/* the usage message on stderr; returns 2, the exit status for bad input */
+int usage(const char *why);
+
+#endif /* VFIOBAR_TOOL_OUT_H */
