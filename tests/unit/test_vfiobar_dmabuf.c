@@ -218,6 +218,40 @@ static void check_probe(struct vfiobar_device *dev)
 	CHECK(vfiobar_dmabuf_probe(NULL) == -1 && errno == EINVAL);
 }
 
+/*
+ * vfiobar_dmabuf_slice() probes before anything else: a kernel without
+ * the feature (ENOTTY) or a driver without export (EOPNOTSUPP) gets a
+ * sentence saying exactly that, errno unchanged, and no export request.
+ */
+static void check_slice_probes_first(struct vfiobar_device *dev)
+{
+	reset_kernel(ENOTTY);
+	errno = 0;
+	CHECK(vfiobar_dmabuf_slice(dev, 2, 0, 0x1000, O_RDWR) == -1);
+	CHECK_EQ(errno, ENOTTY);
+	CHECK_EQ(k.calls, 1);
+	CHECK(k.flags & EXP_VFIO_DEVICE_FEATURE_PROBE);
+	CHECK(strstr(vfiobar_last_error(dev),
+		     "this kernel cannot export VFIO BARs as dma-bufs") !=
+	      NULL);
+
+	reset_kernel(EOPNOTSUPP);
+	errno = 0;
+	CHECK(vfiobar_dmabuf_slice(dev, 2, 0, 0x1000, O_RDWR) == -1);
+	CHECK_EQ(errno, EOPNOTSUPP);
+	CHECK_EQ(k.calls, 1);
+	CHECK(strstr(vfiobar_last_error(dev),
+		     "the VFIO driver of /dev/vfio/devices/vfio7 cannot export") !=
+	      NULL);
+
+	/* a BAR past 5 is refused before the probe, as the export does */
+	reset_kernel(0);
+	errno = 0;
+	CHECK(vfiobar_dmabuf_slice(dev, 6, 0, 0x1000, O_RDWR) == -1);
+	CHECK_EQ(errno, ENODEV);
+	CHECK_EQ(k.calls, 0);
+}
+
 int main(void)
 {
 	/* every errno vfiobar_dmabuf_export(3) lists as the kernel's */
@@ -263,6 +297,7 @@ int main(void)
 	for (i = 0; i < sizeof(kernel_errs) / sizeof(kernel_errs[0]); i++)
 		kernel_says(&dev, kernel_errs[i]);
 	check_probe(&dev);
+	check_slice_probes_first(&dev);
 
 	return check_done("test_vfiobar_dmabuf");
 }
