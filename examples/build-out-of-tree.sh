@@ -31,7 +31,9 @@ check_run() {
 		fail "$bin on a missing device succeeded: $out"
 	grep -q "no PCI device ffff:ff:1f.7" <<<"$out" ||
 		fail "$bin: unexpected error: $out"
-	LD_LIBRARY_PATH=$libdir ldd "$bin" | grep -q "$libdir/libvfiobar.so" ||
+	# (not piped into grep -q: with pipefail, ldd's SIGPIPE would fail it)
+	out=$(LD_LIBRARY_PATH=$libdir ldd "$bin")
+	grep -q "$libdir/libvfiobar.so" <<<"$out" ||
 		fail "$bin does not load $libdir/libvfiobar.so"
 }
 
