@@ -75,13 +75,13 @@ splat '[   12.345678] DMAR: DRHD: handling fault status reg 2'
 splat '[   17.345678] vfio-pci: dma-buf importer has not unmapped 1 mapping(s) after revoke'
 splat '[   12.345678] DMA-API: dmabuf_edu_test 0000:00:03.0: device driver frees DMA memory with wrong function [device address=0x0000000000001000]'
 
-# state LINE FLAVOUR WANT: vm_kernel_state on a log ending in LINE passes
-# (WANT=ok) or fails (WANT=fail).
+# state LINE FLAVOUR WANT [IOMMU [EXTRA]]: vm_kernel_state on a log with
+# the line EXTRA, ending in LINE, passes (WANT=ok) or fails (WANT=fail).
 state() {
 	local why rc=0
 
-	printf '%s\nVBR-RESULT rc=0\n%s\r\n' "$clean" "$1" >"$tmp/log"
-	why=$(vm_kernel_state "$tmp/log" "$2") || rc=$?
+	printf '%s\n%s\nVBR-RESULT rc=0\n%s\r\n' "$clean" "${5:-}" "$1" >"$tmp/log"
+	why=$(vm_kernel_state "$tmp/log" "$2" "${4:-on}") || rc=$?
 	if [ "$3" = ok ] && [ $rc -ne 0 ]; then
 		echo "FAIL: '$1' ($2) refused: $why" >&2
 		bad=1
@@ -102,6 +102,13 @@ state 'VBR-KERNEL tainted=0 debug_locks=none' debug fail
 state 'VBR-KERNEL tainted= debug_locks=1' debug fail
 state 'VBR-KERNEL tainted=0' debug fail
 state '' debug fail
+# VFIO's own taint in no-IOMMU mode, and only that, with its log line.
+noiommu='[   16.438809] vfio-pci 0000:01:00.0: Adding kernel taint for vfio-noiommu group on device'
+state 'VBR-KERNEL tainted=64 debug_locks=1' debug ok off "$noiommu"
+state 'VBR-KERNEL tainted=64 debug_locks=1' debug fail off
+state 'VBR-KERNEL tainted=64 debug_locks=1' debug fail on "$noiommu"
+state 'VBR-KERNEL tainted=576 debug_locks=1' debug fail off "$noiommu"
+state 'VBR-KERNEL tainted=64 debug_locks=0' debug fail off "$noiommu"
 
 [ "$(vm_taint_flags 576)" = UW ] || {
 	echo "FAIL: taint 576 decodes as $(vm_taint_flags 576), not UW" >&2

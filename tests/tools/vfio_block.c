@@ -139,6 +139,45 @@ bool vfio_child_running(pid_t pid)
 	return waitpid(pid, NULL, WNOHANG) == 0;
 }
 
+/* Read a small /proc file into @buf; "" on failure. */
+static void read_proc(pid_t pid, const char *name, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = 0;
+}
+
+bool vfio_child_blocked_in(pid_t pid, const char *func, unsigned int timeout_ms,
+			   char *stack, size_t len, char *state)
+{
+	char stat[512], wchan[128], *p;
+	unsigned int waited;
+
+	for (waited = 0;; waited += 50) {
+		if (!vfio_child_running(pid))
+			return false;
+		read_proc(pid, "wchan", wchan, sizeof(wchan));
+		read_proc(pid, "stat", stat, sizeof(stat));
+		read_proc(pid, "stack", stack, len);
+		/* "PID (COMM) STATE ...": COMM may hold spaces and ')' */
+		p = strrchr(stat, ')');
+		*state = p && p[1] == ' ' ? p[2] : '?';
+		if (!strcmp(wchan, func) && (*state == 'S' || *state == 'D'))
+			return vfio_child_running(pid);
+		if (waited >= timeout_ms)
+			return false;
+		usleep(50 * 1000);
+	}
+}
+
 bool vfio_child_succeeded(pid_t pid)
 {
 	int status;

@@ -34,6 +34,15 @@ int vfio_pci_address(const char *path, char *bdf, size_t len);
  */
 pid_t vfio_unbind_start(const char *bdf);
 bool vfio_child_running(pid_t pid);
+/*
+ * Wait up to @timeout_ms for @pid to be asleep (state S or D) in @func:
+ * its /proc/PID/wchan, the function it sleeps in with the scheduler's own
+ * frames skipped, names @func. True once it does, the child still
+ * running. Copies its kernel stack (/proc/PID/stack) and state as last
+ * seen to @stack and @state.
+ */
+bool vfio_child_blocked_in(pid_t pid, const char *func, unsigned int timeout_ms,
+			   char *stack, size_t len, char *state);
 bool vfio_child_succeeded(pid_t pid);
 bool vfio_pci_has_driver(const char *bdf);
 

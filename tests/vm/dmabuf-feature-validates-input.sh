@@ -5,7 +5,11 @@
 # Then the two refusals the BAR alone cannot show: an I/O port BAR
 # (pci-testdev's BAR1) is EINVAL, and a VFIO PCI driver that has no
 # get_dmabuf_phys (virtio_vfio_pci, bound through driver_override) refuses
-# GET and PROBE with EOPNOTSUPP.
+# GET and PROBE with EOPNOTSUPP. The I/O BAR case cannot be told apart
+# from a range that does not fit: an I/O BAR decodes at most 256 bytes
+# (PCI Local Bus 3.0, sec. 6.2.5.1) and every range is whole pages, so no
+# request fits inside one, and both are EINVAL. It stays as the check that
+# an I/O BAR never yields a dma-buf.
 
 VM_DEVICES="pci-testdev"
 

@@ -36,9 +36,5 @@ guest() {
 }
 
 host_after() {
-	local f=$BAR_FILE
-
-	bar-pattern check --file "$f" --offset 0x201000 --length 8K --seed 5
-	bar-pattern check --file "$f" --offset 0 --length 0x201000 --zero
-	bar-pattern check --file "$f" --offset 0x203000 --zero
+	bar-pattern verify --file "$BAR_FILE" --window 0x201000:8K:5 --rest-zero
 }

@@ -21,5 +21,5 @@ guest() {
 }
 
 host_after() {
-	bar-pattern check --file "$BAR_FILE" --zero
+	bar-pattern verify --file "$BAR_FILE" --rest-zero
 }
