@@ -110,8 +110,9 @@ static int model(const struct req *q, const struct bar_info *bar,
 static int issue(int devfd, const struct req *q)
 {
 	char buf[sizeof(struct vfio_device_feature) +
-		 sizeof(struct vfio_device_feature_dma_buf) +
-		 sizeof(q->r)] = { 0 };
+		 sizeof(struct vfio_device_feature_dma_buf) + sizeof(q->r)] = {
+		0
+	};
 	struct vfio_device_feature *f = (void *)buf;
 	struct vfio_device_feature_dma_buf *d = (void *)f->data;
 	int ret;
@@ -131,15 +132,24 @@ static int issue(int devfd, const struct req *q)
 static const char *err_name(int e)
 {
 	switch (e) {
-	case 0: return "success";
-	case EINVAL: return "EINVAL";
-	case E2BIG: return "E2BIG";
-	case EOVERFLOW: return "EOVERFLOW";
-	case ENODEV: return "ENODEV";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case ENOTTY: return "ENOTTY";
-	case EFAULT: return "EFAULT";
-	default: return strerror(e);
+	case 0:
+		return "success";
+	case EINVAL:
+		return "EINVAL";
+	case E2BIG:
+		return "E2BIG";
+	case EOVERFLOW:
+		return "EOVERFLOW";
+	case ENODEV:
+		return "ENODEV";
+	case EOPNOTSUPP:
+		return "EOPNOTSUPP";
+	case ENOTTY:
+		return "ENOTTY";
+	case EFAULT:
+		return "EFAULT";
+	default:
+		return strerror(e);
 	}
 }
 
@@ -147,8 +157,8 @@ static const char *err_name(int e)
  * Issue one request that should end in @want (0: a dma-buf of @size bytes,
  * or a PROBE that succeeds); 0 if the kernel agreed and left no fd behind.
  */
-static int check_errno(int devfd, const struct req *q, int want,
-		       uint64_t size, const char *what, int verbose)
+static int check_errno(int devfd, const struct req *q, int want, uint64_t size,
+		       const char *what, int verbose)
 {
 	int before = count_fds();
 	int got = issue(devfd, q);
@@ -181,8 +191,9 @@ static int check_errno(int devfd, const struct req *q, int want,
 	}
 	after = count_fds();
 	if (after != before) {
-		fprintf(stderr, "FAIL %s: %d file descriptors before, %d after\n",
-			what, before, after);
+		fprintf(stderr,
+			"FAIL %s: %d file descriptors before, %d after\n", what,
+			before, after);
 		return 1;
 	}
 	if (verbose)
@@ -220,23 +231,26 @@ static int run_table(int devfd, const struct bar_info *bar)
 	struct req q;
 	int bad = 0;
 
-#define CASE(what, ...)                                   \
-	do {                                              \
-		q = base_req(bar);                        \
-		__VA_ARGS__;                              \
-		bad += check(devfd, bar, &q, what, 1);    \
+#define CASE(what, ...)                                \
+	do {                                           \
+		q = base_req(bar);                     \
+		__VA_ARGS__;                           \
+		bad += check(devfd, bar, &q, what, 1); \
 	} while (0)
 
-	CASE("probe", q.op = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET);
+	CASE("probe",
+	     q.op = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_GET);
 	CASE("one page at 0");
 	CASE("whole BAR", q.r[0].length = bar->size);
 	CASE("slice in the middle", q.r[0].offset = bar->size / 2;
 	     q.r[0].length = 16 * PAGE);
-	CASE("many ranges", q.nr_ranges = q.nr_given = MAX_TEST_RANGES;
-	     for (int i = 0; i < MAX_TEST_RANGES; i++) {
-		     q.r[i].offset = (uint64_t)(MAX_TEST_RANGES - i) * 2 * PAGE;
-		     q.r[i].length = PAGE * (i + 1);
-	     });
+	CASE(
+		"many ranges", q.nr_ranges = q.nr_given = MAX_TEST_RANGES;
+		for (int i = 0; i < MAX_TEST_RANGES; i++) {
+			q.r[i].offset =
+				(uint64_t)(MAX_TEST_RANGES - i) * 2 * PAGE;
+			q.r[i].length = PAGE * (i + 1);
+		});
 	CASE("last page", q.r[0].offset = bar->size - PAGE);
 	CASE("nr_ranges 0", q.nr_ranges = 0);
 	CASE("nr_ranges huge", q.nr_ranges = 0x7fffffff);
@@ -269,7 +283,7 @@ static int run_table(int devfd, const struct bar_info *bar)
 
 static int errno_by_name(const char *name)
 {
-	static const int known[] = { EINVAL, E2BIG, EOVERFLOW, ENODEV,
+	static const int known[] = { EINVAL,	 E2BIG,	 EOVERFLOW, ENODEV,
 				     EOPNOTSUPP, ENOTTY, EFAULT };
 	unsigned int i;
 
@@ -302,9 +316,10 @@ static uint64_t rng(uint64_t *s)
 
 static uint64_t pick(uint64_t *s, const struct bar_info *bar)
 {
-	static const uint64_t edges[] = { 0, 1, PAGE - 1, PAGE, PAGE + 1,
-					  1ULL << 32, 1ULL << 63, ~0ULL,
-					  ~0ULL - PAGE + 1 };
+	static const uint64_t edges[] = {
+		0,	    1,	   PAGE - 1,	    PAGE, PAGE + 1, 1ULL << 32,
+		1ULL << 63, ~0ULL, ~0ULL - PAGE + 1
+	};
 
 	switch (rng(s) % 4) {
 	case 0:
@@ -331,8 +346,9 @@ static int run_fuzz(int devfd, const struct bar_info *bar, unsigned long n,
 		uint32_t k;
 
 		q.nr_given = rng(&s) % (MAX_TEST_RANGES + 1);
-		q.nr_ranges = rng(&s) % 8 ? q.nr_given :
-					    (uint32_t)rng(&s) % (MAX_RANGES + 2);
+		q.nr_ranges = rng(&s) % 8 ?
+				      q.nr_given :
+				      (uint32_t)rng(&s) % (MAX_RANGES + 2);
 		if (rng(&s) % 16 == 0)
 			q.flags = 1u << (rng(&s) % 32);
 		if (rng(&s) % 16 == 0)
@@ -356,8 +372,8 @@ static int run_fuzz(int devfd, const struct bar_info *bar, unsigned long n,
 		else
 			ok++;
 	}
-	printf("fuzz: %lu calls, %lu agreed with the model, %d disagreed\n",
-	       i, ok, bad);
+	printf("fuzz: %lu calls, %lu agreed with the model, %d disagreed\n", i,
+	       ok, bad);
 	return bad;
 }
 
