@@ -38,6 +38,8 @@ static int config_rw(struct vfiobar_device *dev, bool write, uint32_t pos,
 				len, pos);
 		return -1;
 	}
+	if (vfiobar_broker_refuse(dev, "config space access"))
+		return -1;
 	if (ioctl(dev->device_fd, VFIO_DEVICE_GET_REGION_INFO, &info)) {
 		vfiobar_set_error(dev,
 				  "VFIO_DEVICE_GET_REGION_INFO(config) on %s",

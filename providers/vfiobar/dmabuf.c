@@ -27,6 +27,8 @@ VFIOBAR_EXPORT int vfiobar_dmabuf_probe(struct vfiobar_device *dev)
 		errno = EINVAL;
 		return -1;
 	}
+	if (vfiobar_broker_refuse(dev, "vfiobar_dmabuf_probe"))
+		return -1;
 	if (ioctl(dev->device_fd, VFIO_DEVICE_FEATURE, &feature)) {
 		vfiobar_set_error(dev,
 				  "VFIO_DEVICE_FEATURE_DMA_BUF probe on %s",
@@ -75,6 +77,10 @@ VFIOBAR_EXPORT int vfiobar_dmabuf_export(struct vfiobar_device *dev,
 	if (nr_ranges > DMABUF_ARGSZ_MAX_RANGES)
 		return refuse(dev, E2BIG, "%u ranges do not fit one request",
 			      nr_ranges);
+
+	if (dev->mode == VFIOBAR_PATH_BROKER)
+		return vfiobar_broker_export(dev, bar, ranges, nr_ranges,
+					     open_flags);
 
 	argsz = sizeof(*feature) + sizeof(*get) +
 		(size_t)nr_ranges * sizeof(get->dma_ranges[0]);
@@ -139,6 +145,9 @@ VFIOBAR_EXPORT int vfiobar_dmabuf_slice(struct vfiobar_device *dev,
 	if (bar > VFIOBAR_MAX_BAR)
 		return vfiobar_fail(dev, ENODEV, "no BAR %u (BARs are 0-%d)",
 				    bar, VFIOBAR_MAX_BAR);
+	/* the broker makes these checks on its own handle */
+	if (dev->mode == VFIOBAR_PATH_BROKER)
+		return vfiobar_broker_export(dev, bar, &range, 1, open_flags);
 	if (probe_explained(dev) || vfiobar_bar_info(dev, bar, &info))
 		return -1;
 	if (!info.size)

@@ -28,6 +28,7 @@ static struct vfiobar_device *device_alloc(void)
 	dev->iommufd = -1;
 	dev->container_fd = -1;
 	dev->group_fd = -1;
+	dev->broker_fd = -1;
 	pthread_mutex_init(&dev->err_lock, NULL);
 	return dev;
 }
@@ -48,6 +49,7 @@ static void close_fds(struct vfiobar_device *dev)
 	close_fd(&dev->iommufd);
 	close_fd(&dev->group_fd);
 	close_fd(&dev->container_fd);
+	close_fd(&dev->broker_fd);
 	errno = saved;
 }
 
@@ -97,6 +99,27 @@ static int open_pci(struct vfiobar_device *dev, const char *addr)
 	return vfiobar_open_group(dev);
 }
 
+/*
+ * After a direct open failed with @errno: the broker, if its socket is
+ * there. Otherwise, or if it cannot be reached, the first error stands.
+ */
+static int try_broker(struct vfiobar_device *dev, const char *name)
+{
+	char first[VFIOBAR_ERR_LEN];
+	int saved = errno;
+
+	vfiobar_copy_error(dev, first, sizeof(first));
+	close_fds(dev);
+	if (!vfiobar_broker_connect(dev, name))
+		return 0;
+	close_fds(dev);
+	pthread_mutex_lock(&dev->err_lock);
+	snprintf(dev->err, sizeof(dev->err), "%s", first);
+	pthread_mutex_unlock(&dev->err_lock);
+	errno = saved;
+	return -1;
+}
+
 VFIOBAR_EXPORT struct vfiobar_device *vfiobar_open(const char *path)
 {
 	return vfiobar_open_err(path, NULL, 0);
@@ -105,7 +128,7 @@ VFIOBAR_EXPORT struct vfiobar_device *vfiobar_open(const char *path)
 VFIOBAR_EXPORT struct vfiobar_device *
 vfiobar_open_err(const char *path, char *err, size_t err_len)
 {
-	char pci[VFIOBAR_PCI_ADDR_LEN];
+	char pci[VFIOBAR_PCI_ADDR_LEN] = "";
 	struct vfiobar_device *dev;
 	int ret;
 
@@ -138,6 +161,9 @@ vfiobar_open_err(const char *path, char *err, size_t err_len)
 		else
 			ret = vfiobar_open_cdev(dev);
 	}
+	/* someone else holds it, or we may not: vfiobard may serve it */
+	if (ret && (errno == EBUSY || errno == EACCES || errno == EPERM))
+		ret = try_broker(dev, pci[0] ? pci : path);
 	if (ret) {
 		if (err && err_len)
 			vfiobar_copy_error(dev, err, err_len);
@@ -208,6 +234,8 @@ VFIOBAR_EXPORT const char *vfiobar_path_name(int path)
 		return "noiommu";
 	case VFIOBAR_PATH_FD:
 		return "fd";
+	case VFIOBAR_PATH_BROKER:
+		return "broker";
 	}
 	return "unknown";
 }
@@ -245,6 +273,8 @@ VFIOBAR_EXPORT int vfiobar_region(struct vfiobar_device *dev, unsigned int bar,
 		errno = EINVAL;
 		return -1;
 	}
+	if (vfiobar_broker_refuse(dev, "vfiobar_region"))
+		return -1;
 	if (bar > VFIOBAR_MAX_BAR)
 		return vfiobar_fail(dev, EINVAL, "BAR %u (BARs are 0-%d)", bar,
 				    VFIOBAR_MAX_BAR);

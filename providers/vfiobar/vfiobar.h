@@ -46,6 +46,7 @@ enum vfiobar_path {
 	VFIOBAR_PATH_GROUP, /* legacy group in a type1 container */
 	VFIOBAR_PATH_NOIOMMU, /* legacy group, no-IOMMU container */
 	VFIOBAR_PATH_FD, /* a device fd set up by its owner */
+	VFIOBAR_PATH_BROKER, /* dma-bufs from vfiobard over its socket */
 };
 
 struct vfiobar_device *vfiobar_open(const char *path);

@@ -24,6 +24,8 @@ struct vfiobar_device {
 	int container_fd;
 	int group_fd;
 	unsigned long iommu_type; /* VFIO_TYPE1v2_IOMMU or VFIO_NOIOMMU_IOMMU */
+	/* VFIOBAR_PATH_BROKER: the socket to vfiobard */
+	int broker_fd;
 	char path[PATH_MAX]; /* as given (cdev) or the PCI address (group) */
 	/* all-zero is PTHREAD_MUTEX_INITIALIZER in glibc */
 	pthread_mutex_t err_lock;
@@ -41,6 +43,17 @@ void vfiobar_clear_error(struct vfiobar_device *dev);
 int vfiobar_open_cdev(struct vfiobar_device *dev);
 int vfiobar_bind_iommufd(struct vfiobar_device *dev);
 int vfiobar_open_group(struct vfiobar_device *dev);
+
+/*
+ * broker.c: a handle served by vfiobard. vfiobar_broker_refuse() fails a
+ * call that needs the device itself (EOPNOTSUPP) on such a handle and
+ * returns 0 on any other.
+ */
+int vfiobar_broker_connect(struct vfiobar_device *dev, const char *name);
+int vfiobar_broker_refuse(struct vfiobar_device *dev, const char *what);
+int vfiobar_broker_export(struct vfiobar_device *dev, unsigned int bar,
+			  const struct vfiobar_range *ranges, unsigned int nr,
+			  int open_flags);
 
 /* sysfs.c: @root is "/sys" but for the tests' fixture trees */
 #define VFIOBAR_SYSFS "/sys"
