@@ -2,6 +2,7 @@
 /* vfiobar(1) list and show: devices on VFIO drivers and their BARs. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <vfiobar.h>
 
@@ -42,6 +43,7 @@ static void print_bars(const struct opts *o, struct vfiobar_device *dev)
 static int describe(const struct opts *o, const char *name)
 {
 	struct vfiobar_device *dev;
+	const char *export;
 	char err[256];
 
 	dev = vfiobar_open_err(name, err, sizeof(err));
@@ -59,19 +61,21 @@ static int describe(const struct opts *o, const char *name)
 		}
 		return 1;
 	}
+	export = vfiobar_path(dev) == VFIOBAR_PATH_BROKER ? "through vfiobard" :
+		 vfiobar_dmabuf_probe(dev)		  ? "not supported" :
+							    "supported";
 	if (o->json) {
 		printf(", \"node\": ");
 		out_json_str(stdout, vfiobar_name(dev));
 		printf(", \"path\": \"%s\", \"dmabuf_export\": %s, \"bars\": [",
 		       vfiobar_path_name(vfiobar_path(dev)),
-		       vfiobar_dmabuf_probe(dev) ? "false" : "true");
+		       strcmp(export, "not supported") ? "true" : "false");
 		print_bars(o, dev);
 		printf("]}");
 	} else {
 		printf("%s  %s via %s, dma-buf export %s\n", name,
 		       vfiobar_name(dev), vfiobar_path_name(vfiobar_path(dev)),
-		       vfiobar_dmabuf_probe(dev) ? "not supported" :
-						   "supported");
+		       export);
 		print_bars(o, dev);
 	}
 	vfiobar_close(dev);
