@@ -13,20 +13,6 @@
 #include <infiniband/verbs.h>
 #include <vfiobar.h>
 
-static struct ibv_context *open_rdma(const char *name)
-{
-	struct ibv_device **list = ibv_get_device_list(NULL);
-	struct ibv_context *ctx = NULL;
-	int i;
-
-	for (i = 0; list && list[i]; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	if (list)
-		ibv_free_device_list(list);
-	return ctx;
-}
-
 int main(int argc, char **argv)
 {
 	struct ibv_context *ctx;
@@ -41,7 +27,7 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
-	ctx = open_rdma(argv[1]);
+	ctx = vfiobar_ibv_open(argv[1]);
 	if (!ctx) {
 		fprintf(stderr, "%s: no RDMA device %s\n", argv[0], argv[1]);
 		return 1;

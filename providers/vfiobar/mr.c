@@ -8,12 +8,39 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <infiniband/verbs.h>
 
 #include "vfiobar_int.h"
+
+VFIOBAR_EXPORT struct ibv_context *vfiobar_ibv_open(const char *name)
+{
+	struct ibv_device **list;
+	struct ibv_context *ctx = NULL;
+	int i, err = ENODEV;
+
+	if (!name) {
+		errno = EINVAL;
+		return NULL;
+	}
+	list = ibv_get_device_list(NULL);
+	if (!list)
+		return NULL;
+	for (i = 0; list[i]; i++) {
+		if (strcmp(ibv_get_device_name(list[i]), name))
+			continue;
+		ctx = ibv_open_device(list[i]);
+		err = errno;
+		break;
+	}
+	ibv_free_device_list(list);
+	if (!ctx)
+		errno = err;
+	return ctx;
+}
 
 /* A dma-buf's size, 0 if it cannot be told (not a dma-buf, or an error). */
 static uint64_t dmabuf_size(int fd)

@@ -18,6 +18,7 @@ extern "C" {
 #endif
 
 struct vfiobar_device;
+struct ibv_context;
 struct ibv_pd;
 struct ibv_mr;
 
@@ -101,6 +102,7 @@ const char *vfiobar_last_error(struct vfiobar_device *dev);
 int vfiobar_copy_error(struct vfiobar_device *dev, char *buf, size_t len);
 
 /* RDMA memory regions over dma-bufs (needs <infiniband/verbs.h>). */
+struct ibv_context *vfiobar_ibv_open(const char *name);
 struct ibv_mr *vfiobar_reg_mr(struct vfiobar_device *dev, struct ibv_pd *pd,
 			      int dmabuf_fd, uint64_t offset, uint64_t length,
 			      uint64_t iova, int access);

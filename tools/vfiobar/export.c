@@ -19,21 +19,6 @@
 	(IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | \
 	 IBV_ACCESS_REMOTE_READ)
 
-static struct ibv_context *open_rdma(const char *name)
-{
-	struct ibv_device **list = ibv_get_device_list(NULL);
-	struct ibv_context *ctx = NULL;
-	int i;
-
-	errno = ENODEV;
-	for (i = 0; list && list[i] && !ctx; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	if (list)
-		ibv_free_device_list(list);
-	return ctx;
-}
-
 static void print_result(const struct opts *o, const char *dev,
 			 const uint64_t *a, const struct vfiobar_mr *vmr)
 {
@@ -94,7 +79,7 @@ static int export_mr(const struct opts *o, const char *name, const uint64_t *a)
 	char err[256];
 	int ret;
 
-	ctx = open_rdma(o->rdma);
+	ctx = vfiobar_ibv_open(o->rdma);
 	if (!ctx) {
 		snprintf(err, sizeof(err), "no RDMA device %s", o->rdma);
 		return out_error(o, err, errno);
