@@ -1,11 +1,14 @@
 # Debian's unmodified RDMA programs run over the project's rxe provider
 # (providers/rxe, loaded with RDMAV_DRIVERS) and, in the same guest, over
 # Debian's librxe: ibv_devinfo reports the same device, the RC, UD and SRQ
-# pingpongs and rping complete with both, and the debug line proves which
-# provider served each process. The dma-buf MR probe that UCX, libfabric
-# and NCCL run answers what the kernel can do: EBADF where rxe has dma-buf
-# MRs, the kernel's "not supported" where it has none; Debian's librxe
-# always says EOPNOTSUPP without asking the kernel.
+# pingpongs and rping (verifying its data) complete with both, and the
+# debug line proves which provider served each process. rxe-wr-loopback
+# drives ibv_wr_* and extended CQs, checking every byte, over ours (Debian's
+# librxe result is printed: rdma-core 44's ignores ibv_wr_set_inline_data
+# unless IBV_SEND_INLINE is also in wr_flags). The dma-buf MR probe that
+# UCX, libfabric and NCCL run answers what the kernel can do: EBADF where
+# rxe has dma-buf MRs, the kernel's "not supported" where it has none;
+# Debian's librxe always says EOPNOTSUPP without asking the kernel.
 
 VM_TIMEOUT=900
 
@@ -73,8 +76,8 @@ pingpongs() {
 		"ibv_srq_pingpong -d rxe0 -g 1 -q 4 -n 50 10.0.0.1"
 	grep -q 'iters in' /tmp/srq-"$p"-client.log ||
 		fail "srq_pingpong ($p): $(cat /tmp/srq-"$p"-client.log)"
-	pair "$p" rping "rping -s -a 10.0.0.1 -C 5" \
-		"rping -c -v -a 10.0.0.1 -C 5"
+	pair "$p" rping "rping -s -V -a 10.0.0.1 -C 5" \
+		"rping -c -v -V -a 10.0.0.1 -C 5"
 	[ "$(grep -c 'ping data: rdma-ping-' /tmp/rping-"$p"-client.log)" = 5 ] ||
 		fail "rping ($p): $(cat /tmp/rping-"$p"-client.log)"
 	say "$p provider: rc, ud, srq pingpong and rping complete"
@@ -103,6 +106,17 @@ guest() {
 
 	pingpongs ours
 	pingpongs debian
+
+	# ibv_wr_* and extended CQs, which none of the programs above use:
+	# every case checks the bytes that arrived
+	prov ours rxe-wr-loopback -d rxe0 -g 1 >/tmp/wr-ours.txt \
+		2>/tmp/wr-ours.log || fail "rxe-wr-loopback (ours): $(cat /tmp/wr-ours.txt)"
+	served_by ours /tmp/wr-ours.log
+	[ "$(grep -c ': ok$' /tmp/wr-ours.txt)" = 5 ] ||
+		fail "rxe-wr-loopback (ours): $(cat /tmp/wr-ours.txt)"
+	prov debian rxe-wr-loopback -d rxe0 -g 1 >/tmp/wr-debian.txt 2>&1 || true
+	say "ibv_wr_* loopback: ours $(tr '\n' ' ' </tmp/wr-ours.txt)"
+	say "ibv_wr_* loopback: Debian's librxe $(tr '\n' ' ' </tmp/wr-debian.txt)"
 
 	# What may the dma-buf probe answer? The kernel decides: rxe has
 	# dma-buf MRs when it has the verb (kallsyms, independent of us).
