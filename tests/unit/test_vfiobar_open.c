@@ -6,6 +6,7 @@
  * private header, with no device fd behind it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -36,6 +37,47 @@ static void fake_device(struct vfiobar_device *dev)
 	dev->container_fd = -1;
 	dev->group_fd = -1;
 	strcpy(dev->path, "/dev/vfio/devices/vfio-fake");
+}
+
+/*
+ * vfiobar_open_fd: a bad descriptor, and one that is no VFIO device (the
+ * caller's descriptor stays open: the library works on a duplicate);
+ * vfiobar_open_err: the sentence of a failed open; the path names.
+ */
+static void check_open_fd_and_names(struct vfiobar_device *fake)
+{
+	char err[200] = "x";
+	int fd;
+
+	errno = 0;
+	CHECK(!vfiobar_open_fd(-1) && errno == EBADF);
+	fd = open("/dev/null", O_RDWR);
+	errno = 0;
+	CHECK(!vfiobar_open_fd(fd) && errno == ENODEV);
+	CHECK(fcntl(fd, F_GETFD) != -1);
+	close(fd);
+
+	errno = 0;
+	CHECK(!vfiobar_open_err("ffff:ff:1f.7", err, sizeof(err)) &&
+	      errno == ENOENT);
+	CHECK(!strcmp(
+		err,
+		"no PCI device ffff:ff:1f.7 in sysfs: No such file or directory"));
+	errno = 0;
+	CHECK(!vfiobar_open_err("", err, sizeof(err)) && errno == EINVAL);
+	CHECK(strstr(err, "no device named") != NULL);
+
+	CHECK(!strcmp(vfiobar_path_name(VFIOBAR_PATH_CDEV), "cdev"));
+	CHECK(!strcmp(vfiobar_path_name(VFIOBAR_PATH_GROUP), "group"));
+	CHECK(!strcmp(vfiobar_path_name(VFIOBAR_PATH_NOIOMMU), "noiommu"));
+	CHECK(!strcmp(vfiobar_path_name(VFIOBAR_PATH_FD), "fd"));
+	CHECK(!strcmp(vfiobar_path_name(VFIOBAR_PATH_BROKER), "broker"));
+	CHECK(!strcmp(vfiobar_path_name(99), "unknown"));
+	errno = 0;
+	CHECK(vfiobar_path(NULL) == -1 && errno == EINVAL);
+	CHECK(!strcmp(vfiobar_name(fake), "/dev/vfio/devices/vfio-fake"));
+	errno = 0;
+	CHECK(vfiobar_copy_error(fake, NULL, 10) == -1 && errno == EINVAL);
 }
 
 int main(void)
@@ -115,5 +157,6 @@ int main(void)
 	CHECK(vfiobar_device_fd(&fake) == -1);
 	vfiobar_close(NULL);
 
+	check_open_fd_and_names(&fake);
 	return check_done("test_vfiobar_open");
 }
