@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The VM runner turns every kind of failure into a failed exit status that
 # says what it was: a failed guest check, a failed host check (the first
-# of two), a kernel WARN, a lockdep report, a hung task, a taint, an IOMMU
+# of two), a kernel WARN, a lockdep report, a hung task, an RCU stall, a taint, an IOMMU
 # fault, a hung guest. Each scenario in scenarios/ causes one of them and
 # would pass otherwise. With arguments, only the scenarios named.
 set -uo pipefail
@@ -51,6 +51,7 @@ expect_fail guest-warns "kernel splat in guest: .*WARNING: CPU:"
 expect_fail guest-lockdep "kernel splat in guest: .*WARNING: lock held when returning to user space"
 expect_in_log guest-lockdep "debug_locks=0"
 expect_fail guest-hung-task "kernel splat in guest: .*INFO: task .* blocked for more than 30 seconds"
+expect_fail guest-rcu-stall "kernel splat in guest: .*rcu: INFO: .*detected stall"
 expect_fail guest-taints "kernel tainted: 64 (U)"
 expect_fail guest-dmar-fault "kernel splat in guest: .*DMAR: .*fault"
 expect_fail guest-hangs "guest hung"
