@@ -108,12 +108,7 @@ static struct ibv_mr *vrxe_reg_mr(struct ibv_pd *pd, void *addr, size_t length,
 /*
  * A dma-buf MR: the kernel imports the dma-buf behind fd; offset is where
  * the region starts in it and iova the address work requests use for it.
- *
- * Consumers (UCX, libfabric, NCCL) probe for support with fd -1 and read
- * EBADF as "supported". The kernel is asked first, so a kernel that has
- * no dma-buf MRs for rxe still answers for itself (EOPNOTSUPP or
- * EPROTONOSUPPORT); any other refusal of a negative fd is reported as
- * EBADF, whichever of its checks the kernel ran first.
+ * The kernel is always asked, also for fd -1 (see dmabuf_errno.c).
  */
 static struct ibv_mr *vrxe_reg_dmabuf_mr(struct ibv_pd *pd, uint64_t offset,
 					 size_t length, uint64_t iova, int fd,
@@ -128,9 +123,7 @@ static struct ibv_mr *vrxe_reg_dmabuf_mr(struct ibv_pd *pd, uint64_t offset,
 	ret = ibv_cmd_reg_dmabuf_mr(pd, offset, length, iova, fd, access, vmr);
 	if (ret) {
 		free(vmr);
-		if (fd < 0 && ret != EOPNOTSUPP && ret != EPROTONOSUPPORT)
-			ret = EBADF;
-		return fail_null(ret);
+		return fail_null(vrxe_dmabuf_errno(fd, ret));
 	}
 	/* libibverbs 44 reports the offset; the region lives at iova */
 	vmr->ibv_mr.addr = (void *)(uintptr_t)iova;

@@ -146,6 +146,9 @@ int vrxe_bind_mw(struct ibv_qp *qp, struct ibv_mw *mw,
 int vrxe_ring_doorbell(struct ibv_qp *qp);
 void vrxe_cq_ex_init(struct vrxe_cq *cq, uint64_t wc_flags);
 
+/* dmabuf_errno.c: the errno ibv_reg_dmabuf_mr() reports */
+int vrxe_dmabuf_errno(int fd, int kernel_err);
+
 /* wr.c: the ibv_wr_* API */
 void vrxe_qp_ex_init(struct vrxe_qp *qp, uint64_t send_ops_flags);
 
