@@ -5,6 +5,7 @@
  * dma-buf.
  */
 #include <errno.h>
+#include <unistd.h>
 
 #include "vfiobar_int.h"
 
@@ -15,6 +16,7 @@ VFIOBAR_EXPORT int vfiobar_bar_info(struct vfiobar_device *dev,
 				    unsigned int bar,
 				    struct vfiobar_region *out)
 {
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	uint32_t reg;
 
 	if (vfiobar_region(dev, bar, out))
@@ -28,8 +30,12 @@ VFIOBAR_EXPORT int vfiobar_bar_info(struct vfiobar_device *dev,
 		out->flags |= VFIOBAR_REGION_IO;
 		return 0;
 	}
-	/* the exporter takes the BARs VFIO can mmap */
-	if ((out->flags & VFIOBAR_REGION_MMAP) && !vfiobar_dmabuf_probe(dev))
+	/*
+	 * The exporter takes the BARs VFIO can mmap, in whole pages: a BAR
+	 * smaller than a page (VFIO still maps it) has no slice to export.
+	 */
+	if ((out->flags & VFIOBAR_REGION_MMAP) && !(out->size % page) &&
+	    !vfiobar_dmabuf_probe(dev))
 		out->flags |= VFIOBAR_REGION_DMABUF;
 	vfiobar_clear_error(dev);
 	return 0;

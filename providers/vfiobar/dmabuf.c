@@ -162,8 +162,8 @@ VFIOBAR_EXPORT int vfiobar_dmabuf_slice(struct vfiobar_device *dev,
 	if (!(info.flags & VFIOBAR_REGION_DMABUF))
 		return vfiobar_fail(
 			dev, EINVAL,
-			"VFIO cannot map BAR %u of %s (size not page aligned?), so it cannot export it",
-			bar, dev->path);
+			"BAR %u of %s (0x%llx bytes) is not whole pages VFIO can map, so no slice of it can be exported",
+			bar, dev->path, (unsigned long long)info.size);
 	err = vfiobar_check_slice(info.size, offset, length,
 				  (uint64_t)sysconf(_SC_PAGESIZE), why,
 				  sizeof(why));

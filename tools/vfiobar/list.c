@@ -39,8 +39,12 @@ static void print_bars(const struct opts *o, struct vfiobar_device *dev)
 	}
 }
 
-/* one device: text block or JSON object; 0, or 1 if it could not open */
-static int describe(const struct opts *o, const char *name)
+/*
+ * One device: text block or JSON object; 0, or 1 if it could not open.
+ * In a listing a device that does not open is a line of the listing; on
+ * its own (show) it is an error.
+ */
+static int describe(const struct opts *o, const char *name, bool listing)
 {
 	struct vfiobar_device *dev;
 	const char *export;
@@ -56,8 +60,10 @@ static int describe(const struct opts *o, const char *name)
 			printf(", \"error\": ");
 			out_json_str(stdout, err);
 			printf(", \"errno\": %d}", errno);
-		} else {
+		} else if (listing) {
 			printf("%s: %s\n", name, err);
+		} else {
+			fprintf(stderr, "vfiobar: %s\n", err);
 		}
 		return 1;
 	}
@@ -90,7 +96,7 @@ static int list_one(const char *addr, void *arg)
 		printf(", ");
 	s->n++;
 	/* a device another process holds is listed with its error */
-	describe(s->o, addr);
+	describe(s->o, addr, true);
 	return 0;
 }
 
@@ -119,10 +125,8 @@ int cmd_show(const struct opts *o, int argc, char **argv)
 	int ret;
 
 	(void)argc;
-	ret = describe(o, argv[0]);
+	ret = describe(o, argv[0], false);
 	if (o->json)
 		printf("\n");
-	else if (ret)
-		fprintf(stderr, "vfiobar: cannot open %s\n", argv[0]);
 	return ret;
 }
