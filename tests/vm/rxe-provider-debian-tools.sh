@@ -1,11 +1,12 @@
 # Debian's unmodified RDMA programs run over the project's rxe provider
-# (providers/rxe, loaded with RDMAV_DRIVERS) and, in the same guest, over
-# Debian's librxe: ibv_devinfo reports the same device, the RC, UD and SRQ
-# pingpongs and rping (verifying its data) complete with both, and the
-# debug line proves which provider served each process. rxe-wr-loopback
-# drives ibv_wr_* and extended CQs, checking every byte, over ours (Debian's
-# librxe result is printed: rdma-core 44's ignores ibv_wr_set_inline_data
-# unless IBV_SEND_INLINE is also in wr_flags). The dma-buf MR probe that
+# (providers/rxe, loaded with RDMAV_DRIVERS, or system-wide by a .driver
+# file) and, in the same guest, over Debian's librxe: ibv_devinfo reports
+# the same device, the RC, UD and SRQ pingpongs and rping (verifying its
+# data) complete with both, and the debug line proves which provider
+# served each process. rxe-wr-loopback drives ibv_wr_* and extended CQs,
+# checking every byte, over ours (Debian's librxe result is printed:
+# rdma-core 44's ignores ibv_wr_set_inline_data unless IBV_SEND_INLINE is
+# also in wr_flags). The dma-buf MR probe that
 # UCX, libfabric and NCCL run answers what the kernel can do: EBADF where
 # rxe has dma-buf MRs, the kernel's "not supported" where it has none;
 # Debian's librxe always says EOPNOTSUPP without asking the kernel.
@@ -117,6 +118,16 @@ guest() {
 	prov debian rxe-wr-loopback -d rxe0 -g 1 >/tmp/wr-debian.txt 2>&1 || true
 	say "ibv_wr_* loopback: ours $(tr '\n' ' ' </tmp/wr-ours.txt)"
 	say "ibv_wr_* loopback: Debian's librxe $(tr '\n' ' ' </tmp/wr-debian.txt)"
+
+	# system-wide: a .driver file alone, no environment
+	mv /etc/libibverbs.d/rxe.driver /tmp/rxe.driver
+	echo "driver $OURS" >/etc/libibverbs.d/rxe-vbr.driver
+	VBR_RXE_DEBUG=1 ibv_devinfo -d rxe0 >/dev/null 2>/tmp/devinfo-sys.log ||
+		fail "ibv_devinfo (.driver): $(cat /tmp/devinfo-sys.log)"
+	served_by ours /tmp/devinfo-sys.log
+	rm /etc/libibverbs.d/rxe-vbr.driver
+	mv /tmp/rxe.driver /etc/libibverbs.d/rxe.driver
+	say "rxe-vbr.driver in /etc/libibverbs.d loads our provider"
 
 	# What may the dma-buf probe answer? The kernel decides: rxe has
 	# dma-buf MRs when it has the verb (kallsyms, independent of us).
