@@ -1,10 +1,10 @@
 # Debian's unmodified perftest runs over the project's rxe provider
 # (providers/rxe, loaded with RDMAV_DRIVERS) and over Debian's librxe in
 # the same guest, loopback on rxe0: write, read, send and atomic bandwidth
-# and write, read and send latency each complete with a result row, and
-# the debug line proves which provider served each process. The figures
-# of both providers are printed side by side (reported, not asserted:
-# speed lives in benchmarks).
+# and write, read, send and atomic latency each complete with a result
+# row, and the debug line proves which provider served each process. The
+# figures of both providers are printed side by side (reported, not
+# asserted: speed lives in benchmarks).
 
 VM_TIMEOUT=900
 
@@ -71,6 +71,7 @@ guest() {
 		for t in ib_write_lat ib_read_lat ib_send_lat; do
 			r="$r $t $(perf "$p" "$t" 64 5 -s 64 -n 200) us,"
 		done
+		r="$r ib_atomic_lat $(perf "$p" ib_atomic_lat 8 5 -n 200) us,"
 		eval "res_$p=\"\$r\""
 	done
 	say "$res_ours"
