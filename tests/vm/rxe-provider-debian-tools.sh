@@ -9,7 +9,11 @@
 # also in wr_flags). The dma-buf MR probe that
 # UCX, libfabric and NCCL run answers what the kernel can do: EBADF where
 # rxe has dma-buf MRs, the kernel's "not supported" where it has none;
-# Debian's librxe always says EOPNOTSUPP without asking the kernel.
+# Debian's librxe always says EOPNOTSUPP without asking the kernel. A
+# real dma-buf (two pages of the stand-in BAR, through VFIO) registers
+# with mr->addr at the iova, and a range past its end, unknown access
+# flags and an fd that is no dma-buf are refused, where rxe has dma-buf
+# MRs; elsewhere each gets the kernel's EOPNOTSUPP.
 
 VM_TIMEOUT=900
 
@@ -85,7 +89,7 @@ pingpongs() {
 }
 
 guest() {
-	local p want
+	local p want dev bar c
 
 	vbr_rxe_up
 	[ -f "$OURS-rdmav34.so" ] || fail "$OURS-rdmav34.so is not in the guest"
@@ -148,4 +152,32 @@ guest() {
 	grep -qx 'ucx: EOPNOTSUPP' /tmp/probe-debian.txt ||
 		fail "Debian's librxe answered the probe: $(cat /tmp/probe-debian.txt)"
 	say "dma-buf probe: ours $(tr '\n' ' ' </tmp/probe-ours.txt)(kernel: $want); Debian's librxe: $(tr '\n' ' ' </tmp/probe-debian.txt)"
+
+	# A real dma-buf: two pages of the stand-in BAR, exported by VFIO.
+	dev=$(vbr_bar_device)
+	bar=$(vbr_bar_index)
+	prov ours rxe-dmabuf-probe -d rxe0 -v "$dev" -b "$bar" \
+		>/tmp/bar-ours.txt 2>/tmp/bar-ours.log ||
+		fail "BAR dma-buf MR (ours): $(cat /tmp/bar-ours.txt /tmp/bar-ours.log)"
+	if [ "$want" = EBADF ]; then
+		grep -qx 'bar: registered' /tmp/bar-ours.txt &&
+			grep -qx 'bar: addr is iova' /tmp/bar-ours.txt ||
+			fail "BAR dma-buf MR (ours): $(cat /tmp/bar-ours.txt)"
+		for c in past-end bad-access not-dmabuf; do
+			grep -q "^$c: E" /tmp/bar-ours.txt &&
+				! grep -qx "$c: EOPNOTSUPP" /tmp/bar-ours.txt ||
+				fail "BAR dma-buf MR $c (ours) not refused: $(cat /tmp/bar-ours.txt)"
+		done
+	else
+		for c in bar past-end bad-access not-dmabuf; do
+			grep -qx "$c: EOPNOTSUPP" /tmp/bar-ours.txt ||
+				fail "BAR dma-buf MR $c (ours), want the kernel's EOPNOTSUPP: $(cat /tmp/bar-ours.txt)"
+		done
+	fi
+	prov debian rxe-dmabuf-probe -d rxe0 -v "$dev" -b "$bar" \
+		>/tmp/bar-debian.txt 2>&1 ||
+		fail "BAR dma-buf MR (debian): $(cat /tmp/bar-debian.txt)"
+	grep -qx 'bar: EOPNOTSUPP' /tmp/bar-debian.txt ||
+		fail "Debian's librxe registered a dma-buf: $(cat /tmp/bar-debian.txt)"
+	say "BAR dma-buf MR: ours $(tr '\n' ' ' </tmp/bar-ours.txt); Debian's librxe $(tr '\n' ' ' </tmp/bar-debian.txt)"
 }

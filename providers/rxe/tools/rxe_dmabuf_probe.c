@@ -2,17 +2,34 @@
 /*
  * rxe-dmabuf-probe: ask the first (or the named) RDMA device the question
  * UCX, libfabric and NCCL ask before they use dma-buf MRs: register fd -1
- * and look at errno. Prints one line per probe, "NAME: ERRNO-NAME" (or
- * "NAME: registered" should a registration succeed), and exits 0 when
- * every probe ran; 1 when the device cannot be opened; 2 on bad usage.
+ * and look at errno. With -v VFIO-DEVICE -b BAR it then registers a real
+ * dma-buf, two pages of that BAR exported through VFIO, and the requests
+ * the kernel must refuse: an fd that is no dma-buf, a range past the
+ * dma-buf's end, unknown access flags.
+ *
+ * Prints one line per case, "NAME: ERRNO-NAME", or "NAME: registered" and,
+ * for the BAR, "NAME: addr is iova" when mr->addr is the iova asked for;
+ * exits 0 when every case ran, 1 when the device or the BAR cannot be
+ * opened, 2 on bad usage.
+ *
+ *   rxe-dmabuf-probe [-d RDMA-DEVICE] [-v VFIO-DEVICE -b BAR]
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <infiniband/verbs.h>
+
+#include "vfiobar.h"
+
+#define BAR_LEN 8192
+#define BAR_IOVA 0x10000
+#define BAR_ACCESS                                          \
+	(IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | \
+	 IBV_ACCESS_REMOTE_READ)
 
 static const char *errno_name(int e)
 {
@@ -52,47 +69,106 @@ static const struct probe probes[] = {
 	{ "libfabric-nccl", 0, 0, 0, 0 },
 };
 
-static void run_probe(struct ibv_pd *pd, const struct probe *p)
+static void report(const char *name, struct ibv_mr *mr, uint64_t iova)
 {
-	struct ibv_mr *mr;
 	const char *n;
 
-	errno = 0;
-	mr = ibv_reg_dmabuf_mr(pd, p->offset, p->length, p->iova, -1,
-			       p->access);
 	if (mr) {
-		printf("%s: registered\n", p->name);
+		printf("%s: registered\n", name);
+		if ((uintptr_t)mr->addr == iova)
+			printf("%s: addr is iova\n", name);
 		ibv_dereg_mr(mr);
 		return;
 	}
 	n = errno_name(errno);
 	if (n)
-		printf("%s: %s\n", p->name, n);
+		printf("%s: %s\n", name, n);
 	else
-		printf("%s: errno %d\n", p->name, errno);
+		printf("%s: errno %d\n", name, errno);
+}
+
+static void run_probe(struct ibv_pd *pd, const struct probe *p)
+{
+	errno = 0;
+	report(p->name,
+	       ibv_reg_dmabuf_mr(pd, p->offset, p->length, p->iova, -1,
+				 p->access),
+	       p->iova);
+}
+
+/* the BAR cases; 1 when the dma-buf cannot be made */
+static int run_bar(struct ibv_pd *pd, const char *path, unsigned int bar)
+{
+	struct vfiobar_device *dev;
+	int fd, nfd;
+
+	dev = vfiobar_open(path);
+	if (!dev) {
+		fprintf(stderr, "rxe-dmabuf-probe: %s: %s\n", path,
+			strerror(errno));
+		return 1;
+	}
+	fd = vfiobar_dmabuf_slice(dev, bar, 0, BAR_LEN, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "rxe-dmabuf-probe: dma-buf: %s\n",
+			vfiobar_last_error(dev));
+		vfiobar_close(dev);
+		return 1;
+	}
+	errno = 0;
+	report("bar",
+	       ibv_reg_dmabuf_mr(pd, 0, BAR_LEN, BAR_IOVA, fd, BAR_ACCESS),
+	       BAR_IOVA);
+	errno = 0;
+	report("past-end",
+	       ibv_reg_dmabuf_mr(pd, 0, 2 * BAR_LEN, BAR_IOVA, fd, BAR_ACCESS),
+	       BAR_IOVA);
+	errno = 0;
+	report("bad-access",
+	       ibv_reg_dmabuf_mr(pd, 0, BAR_LEN, BAR_IOVA, fd, 1 << 30),
+	       BAR_IOVA);
+	nfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	errno = 0;
+	report("not-dmabuf",
+	       ibv_reg_dmabuf_mr(pd, 0, BAR_LEN, BAR_IOVA, nfd, BAR_ACCESS),
+	       BAR_IOVA);
+	close(nfd);
+	close(fd);
+	vfiobar_close(dev);
+	return 0;
 }
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: rxe-dmabuf-probe [-d DEVICE]\n");
+	fprintf(stderr, "usage: rxe-dmabuf-probe [-d RDMA-DEVICE] "
+			"[-v VFIO-DEVICE -b BAR]\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	struct ibv_device **list, *dev = NULL;
-	const char *want = NULL;
+	const char *want = NULL, *vfio = NULL;
+	unsigned int bar = 0;
+	int have_bar = 0, ret = 0;
 	struct ibv_context *ctx;
 	struct ibv_pd *pd;
 	size_t i;
 	int opt, n;
 
-	while ((opt = getopt(argc, argv, "d:")) != -1) {
-		if (opt != 'd')
+	while ((opt = getopt(argc, argv, "d:v:b:")) != -1) {
+		if (opt == 'd') {
+			want = optarg;
+		} else if (opt == 'v') {
+			vfio = optarg;
+		} else if (opt == 'b') {
+			bar = (unsigned int)atoi(optarg);
+			have_bar = 1;
+		} else {
 			return usage();
-		want = optarg;
+		}
 	}
-	if (optind != argc)
+	if (optind != argc || !vfio != !have_bar || bar > VFIOBAR_MAX_BAR)
 		return usage();
 
 	list = ibv_get_device_list(&n);
@@ -116,8 +192,10 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
 		run_probe(pd, &probes[i]);
+	if (vfio)
+		ret = run_bar(pd, vfio, bar);
 	ibv_dealloc_pd(pd);
 	ibv_close_device(ctx);
 	ibv_free_device_list(list);
-	return 0;
+	return ret;
 }
