@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -185,11 +186,60 @@ int cmd_born_revoked(struct ctx *c)
 	return 0;
 }
 
-/* Importers that would keep a mapping after revocation are turned away. */
+/*
+ * The exporter's log line for an importer it refuses because that
+ * importer cannot honour revocation (docs/revocation.md, "Importer
+ * contract"); the peer-to-peer check refuses with the same errno but
+ * logs nothing.
+ */
+#define REVOCATION_REFUSAL "needs an importer that honours revocation"
+
+/* /dev/kmsg, positioned after the last record logged so far. */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 || lseek(fd, 0, SEEK_END) < 0)
+		die("/dev/kmsg");
+	return fd;
+}
+
+/* Whether a record logged since kmsg_open() holds @text; closes @fd. */
+static bool kmsg_logged(int fd, const char *text)
+{
+	char rec[8192];
+	bool found = false;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue; /* overwritten meanwhile: go on */
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0)
+			die("reading /dev/kmsg");
+		rec[n] = 0;
+		if (strstr(rec, text)) {
+			printf("kernel log: %s",
+			       strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
+			found = true;
+		}
+	}
+	close(fd);
+	return found;
+}
+
+/*
+ * Importers that would keep a mapping after revocation are turned away,
+ * by the revocation check: the exporter says so in the kernel log. This
+ * runs where peer-to-peer is allowed, which the revocable import of the
+ * same dma-buf by the same device shows at the end.
+ */
 int cmd_refuse_importer(struct ctx *c)
 {
 	uint32_t flags;
-	int err;
+	int err, kmsg;
 
 	if (!c->importer)
 		usage();
@@ -200,10 +250,14 @@ int cmd_refuse_importer(struct ctx *c)
 	else
 		usage();
 	export(c);
+	kmsg = kmsg_open();
 	err = edu_probe(c->edu, c->dmabuf, flags) ? errno : 0;
 	printf("refuse-importer: a %s importer got %s\n", c->importer,
 	       err ? strerror(err) : "accepted");
 	expect(err == EOPNOTSUPP, "the exporter refuses it with EOPNOTSUPP");
+	expect(kmsg_logged(kmsg, REVOCATION_REFUSAL),
+	       "the refusal is the revocation check's (\"" REVOCATION_REFUSAL
+	       "\" logged)");
 	import(c);
 	expect(!dma_write(c, c->seed) && !dma_check(c, c->seed),
 	       "a revocable importer of the same dma-buf still works");

@@ -5,8 +5,8 @@
 # dma-buf never works again, yet its fd stays safe to use and close. A
 # dma-buf created while access is blocked starts out revoked (runtime-PM
 # low power included, though the ioctl itself wakes the device). Importers
-# that could not give a mapping back (static, or pinned without
-# move_notify) are refused up front. Each case uses its own BAR window,
+# that could not give a mapping back (static, or pinned) are refused up
+# front, by the revocation check. Each case uses its own BAR window,
 # which the host checks afterwards. Then each path again and again while
 # a second importer keeps DMA going (stress). D3hot, FLR and unbind need
 # a device with PM and FLR: dmabuf-revocation-pm-flr-unbind.
