@@ -155,7 +155,7 @@ static void revoke_for_good(struct ctx *c, const struct revoke_path *p)
 	blocked = vfio_child_blocked_in(pid, "vfio_unregister_group_dev", 20000,
 					stack, sizeof(stack), &state);
 	printf("unbind task %d: state %c, kernel stack:\n%s", (int)pid, state,
-	       stack);
+	       *stack ? stack : "(none: no CONFIG_STACKTRACE)\n");
 	expect(blocked,
 	       "unbind sleeps in vfio_unregister_group_dev while the device is open");
 	expect(!dma_check(c, c->seed), "meanwhile the dma-buf still works");
