@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * rdma-bar-mr: a VFIO BAR slice as an RDMA memory region. The slice is
+ * exported as a dma-buf, registered with ibv_reg_dmabuf_mr() on an RDMA
+ * device, and RC loopback traffic (two QPs of that device) moves the
+ * pattern of pattern.h in and out of it. The pattern is keyed by BAR
+ * offset, so the host checks the BAR's backing file with bar-pattern.
+ *
+ *   rdma-bar-mr write|read --device DEV --bar N --slice OFF:LEN
+ *               [--ibdev rxe0] [--mr-offset O] [--mr-length L] [--iova I]
+ *               --offset O --length L --seed S
+ *     write: RDMA WRITE from a host-memory MR into the BAR MR at MR
+ *     offset --offset; read: RDMA READ it back and compare.
+ *   rdma-bar-mr revoke-memory ... --offset O --revoked-offset R
+ *               --after-offset A --length L --seed S
+ *     write seed S at O; clear PCI_COMMAND_MEMORY through VFIO; a write
+ *     of seed S+1 at R must fail with a remote access error and a write
+ *     from the BAR MR a local protection error; set the bit again,
+ *     reconnect the QPs and write seed S+2 at A with the same MR and
+ *     keys, then read O and A back. The MR query must say mapped,
+ *     revoked, idle, mapped along the way.
+ *   rdma-bar-mr born-revoked ... --revoked-offset R --after-offset A
+ *     register while decode is off: a write at R fails, and after decode
+ *     is set again, one at A (seed S+2) lands.
+ *   rdma-bar-mr close ... --offset O --revoked-offset R
+ *     write at O, close the VFIO device: the MR is gone, a write at R
+ *     fails, a new registration fails with ENODEV, dereg works.
+ *
+ * Each check prints "ok: ..." or fails with a reason: exit 0, 1 on a
+ * failed check, 2 on bad usage.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <infiniband/verbs.h>
+#include <vfiobar.h>
+
+#include "pattern.h"
+#include "rdma_loop.h"
+#include "rxe_mr_query.h"
+#include "vfio_block.h"
+
+#define RUN_TIMEOUT_MS 30000
+
+struct opts {
+	const char *cmd;
+	const char *path;
+	const char *ibdev;
+	unsigned int bar;
+	bool have_bar;
+	struct vfiobar_range slice;
+	uint64_t mr_offset, mr_length, iova;
+	bool have_mr_length, have_iova;
+	uint64_t offset, revoked_offset, after_offset, length, seed;
+	bool have_offset, have_revoked, have_after, have_length, have_seed;
+};
+
+struct bar_mr {
+	struct vfiobar_device *dev;
+	int dmabuf;
+	struct rdma_loop loop;
+	struct ibv_mr *bar;
+	struct ibv_mr *host;
+	uint8_t *buf;
+	const struct opts *o;
+};
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: rdma-bar-mr write|read|revoke-memory|born-revoked|close\n"
+		"                   --device DEV --bar N\n"
+		"                   --slice OFF:LEN [--ibdev NAME] [--mr-offset O]\n"
+		"                   [--mr-length L] [--iova I] --offset O --length L\n"
+		"                   --seed S [--revoked-offset R --after-offset A]\n");
+	exit(2);
+}
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "rdma-bar-mr: FAIL: %s\n", what);
+	exit(1);
+}
+
+static void ok(const char *what)
+{
+	printf("ok: %s\n", what);
+	fflush(stdout);
+}
+
+static uint64_t number(const char *opt, const char *s)
+{
+	uint64_t v;
+
+	if (parse_number(s, &v)) {
+		fprintf(stderr, "rdma-bar-mr: bad number for --%s: %s\n", opt,
+			s);
+		usage();
+	}
+	return v;
+}
+
+static void parse_slice(struct opts *o, const char *s)
+{
+	char *colon = strchr(s, ':');
+	char *off;
+
+	if (!colon)
+		usage();
+	off = strndup(s, colon - s);
+	if (!off)
+		fail("out of memory");
+	o->slice.offset = number("slice", off);
+	o->slice.length = number("slice", colon + 1);
+	free(off);
+}
+
+static void parse(struct opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "bar", required_argument, NULL, 'b' },
+		{ "slice", required_argument, NULL, 'S' },
+		{ "ibdev", required_argument, NULL, 'i' },
+		{ "mr-offset", required_argument, NULL, 'M' },
+		{ "mr-length", required_argument, NULL, 'L' },
+		{ "iova", required_argument, NULL, 'V' },
+		{ "offset", required_argument, NULL, 'o' },
+		{ "revoked-offset", required_argument, NULL, 'r' },
+		{ "after-offset", required_argument, NULL, 'a' },
+		{ "length", required_argument, NULL, 'l' },
+		{ "seed", required_argument, NULL, 's' },
+		{}
+	};
+	int c;
+
+	if (argc < 2)
+		usage();
+	o->cmd = argv[1];
+	o->ibdev = "rxe0";
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o->path = optarg;
+			break;
+		case 'b':
+			o->bar = number("bar", optarg);
+			o->have_bar = true;
+			break;
+		case 'S':
+			parse_slice(o, optarg);
+			break;
+		case 'i':
+			o->ibdev = optarg;
+			break;
+		case 'M':
+			o->mr_offset = number("mr-offset", optarg);
+			break;
+		case 'L':
+			o->mr_length = number("mr-length", optarg);
+			o->have_mr_length = true;
+			break;
+		case 'V':
+			o->iova = number("iova", optarg);
+			o->have_iova = true;
+			break;
+		case 'o':
+			o->offset = number("offset", optarg);
+			o->have_offset = true;
+			break;
+		case 'r':
+			o->revoked_offset = number("revoked-offset", optarg);
+			o->have_revoked = true;
+			break;
+		case 'a':
+			o->after_offset = number("after-offset", optarg);
+			o->have_after = true;
+			break;
+		case 'l':
+			o->length = number("length", optarg);
+			o->have_length = true;
+			break;
+		case 's':
+			o->seed = number("seed", optarg);
+			o->have_seed = true;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || !o->path || !o->have_bar || !o->slice.length ||
+	    !o->have_offset || !o->have_length || !o->length || !o->have_seed)
+		usage();
+	if (strcmp(o->cmd, "write") && strcmp(o->cmd, "read") &&
+	    strcmp(o->cmd, "revoke-memory") && strcmp(o->cmd, "born-revoked") &&
+	    strcmp(o->cmd, "close"))
+		usage();
+	if ((!strcmp(o->cmd, "revoke-memory") ||
+	     !strcmp(o->cmd, "born-revoked")) &&
+	    (!o->have_revoked || !o->have_after))
+		usage();
+	if (!strcmp(o->cmd, "close") && !o->have_revoked)
+		usage();
+	if (!o->have_mr_length)
+		o->mr_length = o->slice.length - o->mr_offset;
+	if (!o->have_iova)
+		o->iova = o->mr_offset;
+}
+
+/* The pattern for @len bytes at MR offset @off, keyed by BAR offset. */
+static void fill(const struct opts *o, uint8_t *buf, uint64_t off, uint64_t len,
+		 uint64_t seed)
+{
+	uint64_t bar_off = o->slice.offset + o->mr_offset + off;
+	uint64_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = pattern_byte(bar_off + i, seed);
+}
+
+#define HOST_ACCESS                                         \
+	(IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | \
+	 IBV_ACCESS_REMOTE_READ)
+#define BAR_ACCESS (HOST_ACCESS | IBV_ACCESS_REMOTE_ATOMIC)
+
+/* The VFIO device, the dma-buf, the QP pair and the host-memory MR. */
+static void open_all(struct bar_mr *m, const struct opts *o)
+{
+	m->o = o;
+	m->dev = vfiobar_open(o->path);
+	if (!m->dev) {
+		fprintf(stderr, "rdma-bar-mr: %s: %s\n", o->path,
+			strerror(errno));
+		exit(1);
+	}
+	m->dmabuf = vfiobar_dmabuf_export(m->dev, o->bar, &o->slice, 1,
+					  O_RDWR | O_CLOEXEC);
+	if (m->dmabuf < 0) {
+		fprintf(stderr, "rdma-bar-mr: dma-buf export: %s\n",
+			vfiobar_last_error(m->dev));
+		exit(1);
+	}
+	if (rdma_loop_open(&m->loop, o->ibdev))
+		exit(1);
+
+	if (posix_memalign((void **)&m->buf, 4096, o->length))
+		fail("out of memory");
+	m->host = ibv_reg_mr(m->loop.pd, m->buf, o->length, HOST_ACCESS);
+	if (!m->host)
+		fail("ibv_reg_mr of the host buffer");
+}
+
+static void reg_bar(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	char msg[256];
+
+	m->bar = ibv_reg_dmabuf_mr(m->loop.pd, o->mr_offset, o->mr_length,
+				   o->iova, m->dmabuf, BAR_ACCESS);
+	if (!m->bar) {
+		snprintf(msg, sizeof(msg), "ibv_reg_dmabuf_mr: %s%s",
+			 strerror(errno),
+			 errno == EOPNOTSUPP ?
+				 " (is the provider with dma-buf MRs loaded?)" :
+				 "");
+		fail(msg);
+	}
+	snprintf(
+		msg, sizeof(msg),
+		"BAR MR registered: dma-buf offset %#llx length %#llx iova %#llx lkey %#x rkey %#x",
+		(unsigned long long)o->mr_offset,
+		(unsigned long long)o->mr_length, (unsigned long long)o->iova,
+		m->bar->lkey, m->bar->rkey);
+	ok(msg);
+}
+
+static void close_all(struct bar_mr *m)
+{
+	if (ibv_dereg_mr(m->host) || ibv_dereg_mr(m->bar))
+		fail("ibv_dereg_mr");
+	rdma_loop_close(&m->loop);
+	free(m->buf);
+	close(m->dmabuf);
+	if (m->dev)
+		vfiobar_close(m->dev);
+}
+
+/*
+ * One RDMA op between the host MR and the BAR MR at MR offset @off:
+ * IBV_WR_RDMA_WRITE / _READ with the BAR as the remote side, or, with
+ * @bar_local, an RDMA WRITE whose source is the BAR MR and whose target
+ * is the host MR. Returns the completion status.
+ */
+static enum ibv_wc_status run(struct bar_mr *m, enum ibv_wr_opcode op,
+			      uint64_t off, bool bar_local)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)m->buf,
+		.length = m->o->length,
+		.lkey = m->host->lkey,
+	};
+	struct ibv_send_wr wr = {
+		.wr_id = off + 1,
+		.sg_list = &sge,
+		.num_sge = 1,
+		.opcode = op,
+	};
+	struct ibv_wc wc;
+
+	if (bar_local) {
+		sge.addr = m->o->iova + off;
+		sge.lkey = m->bar->lkey;
+		wr.wr.rdma.remote_addr = (uintptr_t)m->buf;
+		wr.wr.rdma.rkey = m->host->rkey;
+	} else {
+		wr.wr.rdma.remote_addr = m->o->iova + off;
+		wr.wr.rdma.rkey = m->bar->rkey;
+	}
+	if (rdma_loop_run(&m->loop, &wr, &wc, RUN_TIMEOUT_MS))
+		fail("no completion for the work request");
+	return wc.status;
+}
+
+static void expect_status(enum ibv_wc_status got, enum ibv_wc_status want,
+			  const char *what)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s: completion %s", what,
+		 ibv_wc_status_str(got));
+	if (got != want) {
+		snprintf(msg, sizeof(msg), "%s: completion %s, expected %s",
+			 what, ibv_wc_status_str(got), ibv_wc_status_str(want));
+		fail(msg);
+	}
+	ok(msg);
+}
+
+static void do_write(struct bar_mr *m, uint64_t off, uint64_t seed)
+{
+	char what[128];
+
+	fill(m->o, m->buf, off, m->o->length, seed);
+	snprintf(what, sizeof(what), "RDMA WRITE %llu bytes at MR offset %#llx",
+		 (unsigned long long)m->o->length, (unsigned long long)off);
+	expect_status(run(m, IBV_WR_RDMA_WRITE, off, false), IBV_WC_SUCCESS,
+		      what);
+}
+
+static void do_read(struct bar_mr *m, uint64_t off, uint64_t seed)
+{
+	uint8_t *want = malloc(m->o->length);
+	char what[128];
+	uint64_t i;
+
+	if (!want)
+		fail("out of memory");
+	memset(m->buf, 0, m->o->length);
+	snprintf(what, sizeof(what), "RDMA READ %llu bytes at MR offset %#llx",
+		 (unsigned long long)m->o->length, (unsigned long long)off);
+	expect_status(run(m, IBV_WR_RDMA_READ, off, false), IBV_WC_SUCCESS,
+		      what);
+	fill(m->o, want, off, m->o->length, seed);
+	for (i = 0; i < m->o->length; i++) {
+		if (m->buf[i] != want[i]) {
+			snprintf(what, sizeof(what),
+				 "byte %#llx read back %#x, expected %#x",
+				 (unsigned long long)(off + i), m->buf[i],
+				 want[i]);
+			fail(what);
+		}
+	}
+	free(want);
+	ok("read back the pattern");
+}
+
+static void decode(struct bar_mr *m, bool on)
+{
+	if (vfio_block_memory_decode(m->dev, on)) {
+		fprintf(stderr, "rdma-bar-mr: memory decode %s: %s\n",
+			on ? "on" : "off", vfiobar_last_error(m->dev));
+		exit(1);
+	}
+	ok(on ? "memory decode on: access restored" :
+		"memory decode off: access revoked");
+}
+
+/* The MR's state as its driver reports it must be @want. */
+static void expect_state(struct bar_mr *m, uint32_t want,
+			 struct rxe_mr_info *info)
+{
+	char msg[160];
+
+	if (rxe_mr_query(m->bar, info)) {
+		snprintf(msg, sizeof(msg), "MR query: %s", strerror(errno));
+		fail(msg);
+	}
+	snprintf(msg, sizeof(msg),
+		 "MR state %s (expected %s), %llu invalidations, %llu faults",
+		 rxe_mr_state_str(info->state), rxe_mr_state_str(want),
+		 (unsigned long long)info->invalidations,
+		 (unsigned long long)info->faults);
+	if (info->state != want)
+		fail(msg);
+	ok(msg);
+}
+
+static void cmd_revoke_memory(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	uint32_t lkey = m->bar->lkey, rkey = m->bar->rkey;
+	struct rxe_mr_info before, info;
+
+	do_write(m, o->offset, o->seed);
+	expect_state(m, RXE_MR_DMABUF_MAPPED, &before);
+	decode(m, false);
+	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
+	if (info.invalidations <= before.invalidations)
+		fail("the revoke did not invalidate the MR");
+
+	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
+		      IBV_WC_REM_ACCESS_ERR, "RDMA WRITE into the revoked BAR");
+	if (rdma_loop_reconnect(&m->loop))
+		exit(1);
+	expect_status(run(m, IBV_WR_RDMA_WRITE, o->offset, true),
+		      IBV_WC_LOC_PROT_ERR, "RDMA WRITE from the revoked BAR");
+	if (rdma_loop_reconnect(&m->loop))
+		exit(1);
+
+	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
+
+	decode(m, true);
+	expect_state(m, RXE_MR_DMABUF_IDLE, &info);
+	if (m->bar->lkey != lkey || m->bar->rkey != rkey)
+		fail("keys changed");
+	ok("same MR, same lkey and rkey, QPs reconnected");
+	do_write(m, o->after_offset, o->seed + 2);
+	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
+	if (info.faults <= before.faults)
+		fail("the MR was not mapped again on access");
+	do_read(m, o->after_offset, o->seed + 2);
+	do_read(m, o->offset, o->seed);
+}
+
+/*
+ * Register while memory decode is off: registration works, access fails
+ * and touches nothing; decode on, and the same MR works.
+ */
+static void cmd_born_revoked(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	struct rxe_mr_info info;
+
+	decode(m, false);
+	reg_bar(m);
+	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
+	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
+		      IBV_WC_REM_ACCESS_ERR,
+		      "RDMA WRITE into the BAR registered while revoked");
+	if (rdma_loop_reconnect(&m->loop))
+		exit(1);
+	decode(m, true);
+	do_write(m, o->after_offset, o->seed + 2);
+	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
+}
+
+/*
+ * Close the VFIO device under a live MR: the dma-buf is gone for good.
+ * The MR says so, access fails, a new registration is refused, and
+ * deregistration still works.
+ */
+static void cmd_close(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	struct rxe_mr_info info;
+	struct ibv_mr *again;
+	char msg[128];
+
+	do_write(m, o->offset, o->seed);
+	vfiobar_close(m->dev);
+	m->dev = NULL;
+	ok("VFIO device closed");
+	expect_state(m, RXE_MR_DMABUF_GONE, &info);
+	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
+		      IBV_WC_REM_ACCESS_ERR,
+		      "RDMA WRITE into the BAR of a closed device");
+	again = ibv_reg_dmabuf_mr(m->loop.pd, o->mr_offset, o->mr_length,
+				  o->iova, m->dmabuf, BAR_ACCESS);
+	if (again || errno != ENODEV) {
+		snprintf(msg, sizeof(msg),
+			 "registration after close: %s, expected ENODEV",
+			 again ? "succeeded" : strerror(errno));
+		fail(msg);
+	}
+	ok("registration after close: ENODEV");
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {};
+	struct bar_mr m = {};
+
+	parse(&o, argc, argv);
+	open_all(&m, &o);
+
+	if (!strcmp(o.cmd, "born-revoked")) {
+		cmd_born_revoked(&m);
+	} else {
+		reg_bar(&m);
+		if (!strcmp(o.cmd, "write"))
+			do_write(&m, o.offset, o.seed);
+		else if (!strcmp(o.cmd, "read"))
+			do_read(&m, o.offset, o.seed);
+		else if (!strcmp(o.cmd, "close"))
+			cmd_close(&m);
+		else
+			cmd_revoke_memory(&m);
+	}
+
+	close_all(&m);
+	return 0;
+}

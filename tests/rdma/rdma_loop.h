@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Two RC QPs on one RDMA device, connected to each other (loopback), one
+ * CQ for both. qp[0] posts, qp[1] is the remote side. The pair can be
+ * reset and connected again after an error, which RC needs: any access
+ * error puts both QPs into the error state.
+ */
+#ifndef VBR_RDMA_LOOP_H
+#define VBR_RDMA_LOOP_H
+
+#include <stdint.h>
+
+#include <infiniband/verbs.h>
+
+struct rdma_loop {
+	struct ibv_context *ctx;
+	struct ibv_pd *pd;
+	struct ibv_cq *cq;
+	struct ibv_qp *qp[2];
+	union ibv_gid gid;
+	int gid_index;
+	uint8_t port;
+};
+
+/* 0, or -1 with errno set and a message on stderr. */
+int rdma_loop_open(struct rdma_loop *l, const char *ibdev);
+/* Move both QPs to RESET, drop what the CQ holds, connect them again. */
+int rdma_loop_reconnect(struct rdma_loop *l);
+/*
+ * Post @wr on qp[0] (signaled) and wait up to @timeout_ms for its
+ * completion: 0 with @wc filled, or -1 with errno (ETIMEDOUT, ...).
+ */
+int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
+		  struct ibv_wc *wc, unsigned int timeout_ms);
+void rdma_loop_close(struct rdma_loop *l);
+
+#endif /* VBR_RDMA_LOOP_H */
