@@ -160,8 +160,10 @@ guest() {
 		>/tmp/bar-ours.txt 2>/tmp/bar-ours.log ||
 		fail "BAR dma-buf MR (ours): $(cat /tmp/bar-ours.txt /tmp/bar-ours.log)"
 	if [ "$want" = EBADF ]; then
-		grep -qx 'bar: registered' /tmp/bar-ours.txt &&
-			grep -qx 'bar: addr is iova' /tmp/bar-ours.txt ||
+		# libibverbs 44's ibv_reg_dmabuf_mr() writes the offset into
+		# mr->addr after the provider returns, so the iova the provider
+		# stored does not survive; only the registration is asserted.
+		grep -qx 'bar: registered' /tmp/bar-ours.txt ||
 			fail "BAR dma-buf MR (ours): $(cat /tmp/bar-ours.txt)"
 		for c in past-end bad-access not-dmabuf; do
 			grep -q "^$c: E" /tmp/bar-ours.txt &&
