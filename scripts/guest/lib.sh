@@ -99,6 +99,35 @@ vbr_rxe_up() {
 	[ -d /sys/class/infiniband/rxe0 ] || fail "rxe0 did not appear"
 }
 
+# The project's rxe provider in the guest (RDMAV_DRIVERS takes the path
+# without its "-rdmav34.so" suffix).
+VBR_RXE_OURS=/usr/local/lib/librxe-vbr
+
+# vbr_prov ours|debian CMD...: run CMD over one rxe provider, with the
+# provider's debug line on (Debian's librxe ignores it).
+vbr_prov() {
+	local p=$1
+	shift
+
+	if [ "$p" = ours ]; then
+		env RDMAV_DRIVERS=$VBR_RXE_OURS VBR_RXE_DEBUG=1 "$@"
+	else
+		env VBR_RXE_DEBUG=1 "$@"
+	fi
+}
+
+# vbr_served_by ours|debian LOG: LOG shows that provider and no other.
+vbr_served_by() {
+	if [ "$1" = ours ]; then
+		grep -q '^vbr-rxe provider loaded$' "$2" ||
+			fail "$2: our provider was not loaded: $(cat "$2")"
+		grep -q '^vbr-rxe: context opened on rxe0$' "$2" ||
+			fail "$2: rxe0 was not opened through our provider: $(cat "$2")"
+	elif grep -q vbr-rxe "$2"; then
+		fail "$2: our provider was loaded without RDMAV_DRIVERS: $(cat "$2")"
+	fi
+}
+
 # vbr_ib_write_bw SIZE ITERS [EXTRA...]: Debian's ib_write_bw over rxe0
 # loopback (server and client in this guest); prints the average MB/s.
 vbr_ib_write_bw() {

@@ -13,7 +13,7 @@ guest() {
 	dev=$(vbr_bar_device)
 	bar=$(vbr_bar_index)
 	vbr_rxe_up
-	export RDMAV_DRIVERS=/usr/local/lib/librxe-vbr
+	export RDMAV_DRIVERS=$VBR_RXE_OURS
 	rdma-bar-mr born-revoked --device "$dev" --bar "$bar" \
 		--slice 0x300000:0x10000 --offset 0 --revoked-offset 0 \
 		--after-offset 0x2000 --length 4096 --seed 30

@@ -13,7 +13,7 @@ guest() {
 	dev=$(vbr_bar_device)
 	bar=$(vbr_bar_index)
 	vbr_rxe_up
-	export RDMAV_DRIVERS=/usr/local/lib/librxe-vbr
+	export RDMAV_DRIVERS=$VBR_RXE_OURS
 	rdma-bar-mr close --device "$dev" --bar "$bar" \
 		--slice 0x400000:0x10000 --offset 0x1000 --revoked-offset 0x3000 \
 		--length 4096 --seed 40

@@ -20,7 +20,7 @@ guest() {
 	bar=$(vbr_bar_index)
 	vbr_rxe_up
 	# ibv_reg_dmabuf_mr needs this project's rxe provider.
-	export RDMAV_DRIVERS=/usr/local/lib/librxe-vbr
+	export RDMAV_DRIVERS=$VBR_RXE_OURS
 
 	# 5000 bytes at an odd offset of an MR over part of a 1 MiB buffer.
 	rdma-bar-mr write --device "$dev" --bar "$bar" \

@@ -17,43 +17,17 @@
 
 VM_TIMEOUT=900
 
-OURS=/usr/local/lib/librxe-vbr
-
-# prov ours|debian CMD...: run CMD over one provider, debug line on.
-prov() {
-	local p=$1
-	shift
-
-	if [ "$p" = ours ]; then
-		env RDMAV_DRIVERS=$OURS VBR_RXE_DEBUG=1 "$@"
-	else
-		env VBR_RXE_DEBUG=1 "$@"
-	fi
-}
-
-# served_by ours|debian LOG: the log shows that provider and no other.
-served_by() {
-	if [ "$1" = ours ]; then
-		grep -q '^vbr-rxe provider loaded$' "$2" ||
-			fail "$2: our provider was not loaded: $(cat "$2")"
-		grep -q '^vbr-rxe: context opened on rxe0$' "$2" ||
-			fail "$2: rxe0 was not opened through our provider: $(cat "$2")"
-	elif grep -q vbr-rxe "$2"; then
-		fail "$2: our provider was loaded without RDMAV_DRIVERS: $(cat "$2")"
-	fi
-}
-
 # pair ours|debian NAME "SERVER ARGS" "CLIENT ARGS": run a server in the
 # background and its client against it; both must succeed.
 pair() {
 	local p=$1 name=$2 spid log=/tmp/$2-$1
 
 	# shellcheck disable=SC2086
-	prov "$p" $3 >"$log-server.log" 2>&1 &
+	vbr_prov "$p" $3 >"$log-server.log" 2>&1 &
 	spid=$!
 	sleep 3
 	# shellcheck disable=SC2086
-	prov "$p" $4 >"$log-client.log" 2>&1 || {
+	vbr_prov "$p" $4 >"$log-client.log" 2>&1 || {
 		cat "$log-server.log" "$log-client.log"
 		fail "$name client failed over the $p provider"
 	}
@@ -61,8 +35,8 @@ pair() {
 		cat "$log-server.log"
 		fail "$name server failed over the $p provider"
 	}
-	served_by "$p" "$log-client.log"
-	served_by "$p" "$log-server.log"
+	vbr_served_by "$p" "$log-client.log"
+	vbr_served_by "$p" "$log-server.log"
 }
 
 # pingpongs P: the three libibverbs examples, server and client on rxe0.
@@ -92,14 +66,14 @@ guest() {
 	local p want dev bar c
 
 	vbr_rxe_up
-	[ -f "$OURS-rdmav34.so" ] || fail "$OURS-rdmav34.so is not in the guest"
+	[ -f "$VBR_RXE_OURS-rdmav34.so" ] || fail "$VBR_RXE_OURS-rdmav34.so is not in the guest"
 
 	# the same device, port and attributes through either provider
 	for p in ours debian; do
-		prov "$p" ibv_devinfo -v -d rxe0 >/tmp/devinfo-$p.txt \
+		vbr_prov "$p" ibv_devinfo -v -d rxe0 >/tmp/devinfo-$p.txt \
 			2>/tmp/devinfo-$p.log ||
 			fail "ibv_devinfo ($p): $(cat /tmp/devinfo-$p.log)"
-		served_by "$p" /tmp/devinfo-$p.log
+		vbr_served_by "$p" /tmp/devinfo-$p.log
 	done
 	grep -q 'PORT_ACTIVE' /tmp/devinfo-ours.txt ||
 		fail "rxe0 port not active: $(cat /tmp/devinfo-ours.txt)"
@@ -114,21 +88,21 @@ guest() {
 
 	# ibv_wr_* and extended CQs, which none of the programs above use:
 	# every case checks the bytes that arrived
-	prov ours rxe-wr-loopback -d rxe0 -g 1 >/tmp/wr-ours.txt \
+	vbr_prov ours rxe-wr-loopback -d rxe0 -g 1 >/tmp/wr-ours.txt \
 		2>/tmp/wr-ours.log || fail "rxe-wr-loopback (ours): $(cat /tmp/wr-ours.txt)"
-	served_by ours /tmp/wr-ours.log
+	vbr_served_by ours /tmp/wr-ours.log
 	[ "$(grep -c ': ok$' /tmp/wr-ours.txt)" = 5 ] ||
 		fail "rxe-wr-loopback (ours): $(cat /tmp/wr-ours.txt)"
-	prov debian rxe-wr-loopback -d rxe0 -g 1 >/tmp/wr-debian.txt 2>&1 || true
+	vbr_prov debian rxe-wr-loopback -d rxe0 -g 1 >/tmp/wr-debian.txt 2>&1 || true
 	say "ibv_wr_* loopback: ours $(tr '\n' ' ' </tmp/wr-ours.txt)"
 	say "ibv_wr_* loopback: Debian's librxe $(tr '\n' ' ' </tmp/wr-debian.txt)"
 
 	# system-wide: a .driver file alone, no environment
 	mv /etc/libibverbs.d/rxe.driver /tmp/rxe.driver
-	echo "driver $OURS" >/etc/libibverbs.d/rxe-vbr.driver
+	echo "driver $VBR_RXE_OURS" >/etc/libibverbs.d/rxe-vbr.driver
 	VBR_RXE_DEBUG=1 ibv_devinfo -d rxe0 >/dev/null 2>/tmp/devinfo-sys.log ||
 		fail "ibv_devinfo (.driver): $(cat /tmp/devinfo-sys.log)"
-	served_by ours /tmp/devinfo-sys.log
+	vbr_served_by ours /tmp/devinfo-sys.log
 	rm /etc/libibverbs.d/rxe-vbr.driver
 	mv /tmp/rxe.driver /etc/libibverbs.d/rxe.driver
 	say "rxe-vbr.driver in /etc/libibverbs.d loads our provider"
@@ -140,14 +114,14 @@ guest() {
 	else
 		want=EOPNOTSUPP
 	fi
-	prov ours rxe-dmabuf-probe -d rxe0 >/tmp/probe-ours.txt \
+	vbr_prov ours rxe-dmabuf-probe -d rxe0 >/tmp/probe-ours.txt \
 		2>/tmp/probe-ours.log || fail "probe: $(cat /tmp/probe-ours.log)"
-	served_by ours /tmp/probe-ours.log
+	vbr_served_by ours /tmp/probe-ours.log
 	for p in ucx libfabric-nccl; do
 		grep -qx "$p: $want" /tmp/probe-ours.txt ||
 			fail "dma-buf probe over our provider, want $p: $want: $(cat /tmp/probe-ours.txt)"
 	done
-	prov debian rxe-dmabuf-probe -d rxe0 >/tmp/probe-debian.txt 2>&1 ||
+	vbr_prov debian rxe-dmabuf-probe -d rxe0 >/tmp/probe-debian.txt 2>&1 ||
 		fail "probe (debian): $(cat /tmp/probe-debian.txt)"
 	grep -qx 'ucx: EOPNOTSUPP' /tmp/probe-debian.txt ||
 		fail "Debian's librxe answered the probe: $(cat /tmp/probe-debian.txt)"
@@ -156,7 +130,7 @@ guest() {
 	# A real dma-buf: two pages of the stand-in BAR, exported by VFIO.
 	dev=$(vbr_bar_device)
 	bar=$(vbr_bar_index)
-	prov ours rxe-dmabuf-probe -d rxe0 -v "$dev" -b "$bar" \
+	vbr_prov ours rxe-dmabuf-probe -d rxe0 -v "$dev" -b "$bar" \
 		>/tmp/bar-ours.txt 2>/tmp/bar-ours.log ||
 		fail "BAR dma-buf MR (ours): $(cat /tmp/bar-ours.txt /tmp/bar-ours.log)"
 	if [ "$want" = EBADF ]; then
@@ -176,7 +150,7 @@ guest() {
 				fail "BAR dma-buf MR $c (ours), want the kernel's EOPNOTSUPP: $(cat /tmp/bar-ours.txt)"
 		done
 	fi
-	prov debian rxe-dmabuf-probe -d rxe0 -v "$dev" -b "$bar" \
+	vbr_prov debian rxe-dmabuf-probe -d rxe0 -v "$dev" -b "$bar" \
 		>/tmp/bar-debian.txt 2>&1 ||
 		fail "BAR dma-buf MR (debian): $(cat /tmp/bar-debian.txt)"
 	grep -qx 'bar: EOPNOTSUPP' /tmp/bar-debian.txt ||

@@ -8,30 +8,6 @@
 
 VM_TIMEOUT=900
 
-OURS=/usr/local/lib/librxe-vbr
-
-prov() {
-	local p=$1
-	shift
-
-	if [ "$p" = ours ]; then
-		env RDMAV_DRIVERS=$OURS VBR_RXE_DEBUG=1 "$@"
-	else
-		env VBR_RXE_DEBUG=1 "$@"
-	fi
-}
-
-served_by() {
-	if [ "$1" = ours ]; then
-		grep -q '^vbr-rxe provider loaded$' "$2" ||
-			fail "$2: our provider was not loaded: $(cat "$2")"
-		grep -q '^vbr-rxe: context opened on rxe0$' "$2" ||
-			fail "$2: rxe0 was not opened through our provider: $(cat "$2")"
-	elif grep -q vbr-rxe "$2"; then
-		fail "$2: our provider was loaded without RDMAV_DRIVERS: $(cat "$2")"
-	fi
-}
-
 # perf P TOOL SIZE COLUMN ARGS...: server and client of one perftest
 # program; prints COLUMN of the result row (the row starting with SIZE).
 perf() {
@@ -39,10 +15,10 @@ perf() {
 	shift 4
 	log=/tmp/$tool-$p
 
-	prov "$p" "$tool" -d rxe0 -x 1 -F "$@" >"$log-server.log" 2>&1 &
+	vbr_prov "$p" "$tool" -d rxe0 -x 1 -F "$@" >"$log-server.log" 2>&1 &
 	spid=$!
 	sleep 3
-	prov "$p" "$tool" -d rxe0 -x 1 -F "$@" 10.0.0.1 >"$log-client.log" 2>&1 || {
+	vbr_prov "$p" "$tool" -d rxe0 -x 1 -F "$@" 10.0.0.1 >"$log-client.log" 2>&1 || {
 		cat "$log-server.log" "$log-client.log" >&2
 		fail "$tool client failed over the $p provider"
 	}
@@ -50,8 +26,8 @@ perf() {
 		cat "$log-server.log" >&2
 		fail "$tool server failed over the $p provider"
 	}
-	served_by "$p" "$log-client.log"
-	served_by "$p" "$log-server.log"
+	vbr_served_by "$p" "$log-client.log"
+	vbr_served_by "$p" "$log-server.log"
 	v=$(awk -v s="$size" -v c="$col" '$1 == s && NF >= 5 {print $c}' "$log-client.log")
 	[ -n "$v" ] || fail "$tool ($p): no result row: $(cat "$log-client.log")"
 	echo "$v"
@@ -61,7 +37,7 @@ guest() {
 	local p t r
 
 	vbr_rxe_up
-	[ -f "$OURS-rdmav34.so" ] || fail "$OURS-rdmav34.so is not in the guest"
+	[ -f "$VBR_RXE_OURS-rdmav34.so" ] || fail "$VBR_RXE_OURS-rdmav34.so is not in the guest"
 	for p in ours debian; do
 		r="$p:"
 		for t in ib_write_bw ib_read_bw ib_send_bw; do
