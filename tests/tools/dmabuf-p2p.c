@@ -9,10 +9,12 @@
  *   dmabuf-p2p write|read|info|refused --device DEV [--bar N]
  *              --ranges OFF:LEN[,OFF:LEN...] [--offset O] [--length L]
  *              [--seed S]
- *   dmabuf-p2p revoke --path PATH (same options): PATH is one of
- *              memory-disable, d3hot, runtime-pm (access blocked, then
- *              given back), reset, hot-reset, flr (one call blocks and
- *              restores), close, unbind (permanent)
+ *   dmabuf-p2p revoke --path PATH [--defer-unmap] (same options): PATH
+ *              is one of memory-disable, d3hot, runtime-pm (access blocked,
+ *              then given back), reset, hot-reset, flr (one call blocks and
+ *              restores), close, unbind (permanent); --defer-unmap imports
+ *              as an importer that hands its mapping back only a second
+ *              after move_notify, so the revoke must wait for it
  *   dmabuf-p2p born-revoked --path memory-disable|d3hot|runtime-pm:
  *              the dma-buf is created while access is blocked
  *   dmabuf-p2p refuse-importer --importer static|pinned: the exporter
@@ -43,7 +45,8 @@ void usage(void)
 		"                  --ranges OFF:LEN[,OFF:LEN...] [--offset O] [--length L]\n"
 		"                  [--seed S] [--path memory-disable|d3hot|runtime-pm|reset|\n"
 		"                                  hot-reset|flr|close|unbind]\n"
-		"                  [--importer static|pinned] [--iterations N]\n");
+		"                  [--importer static|pinned] [--iterations N]\n"
+		"                  [--defer-unmap]\n");
 	exit(2);
 }
 
@@ -119,6 +122,7 @@ int main(int argc, char **argv)
 		{ "path", required_argument, NULL, 'p' },
 		{ "importer", required_argument, NULL, 'i' },
 		{ "iterations", required_argument, NULL, 'n' },
+		{ "defer-unmap", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctx c = {
@@ -141,6 +145,9 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 			c.importer = optarg;
+			break;
+		case 'u':
+			c.defer_unmap = true;
 			break;
 		case 'b':
 		case 'o':
@@ -175,6 +182,8 @@ int main(int argc, char **argv)
 	    !c.revoke_path)
 		usage();
 	if (!strcmp(cmd, "stress") && !c.iterations)
+		usage();
+	if (c.defer_unmap && strcmp(cmd, "revoke"))
 		usage();
 
 	open_device(&c);

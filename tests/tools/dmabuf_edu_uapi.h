@@ -17,7 +17,7 @@
 
 struct dmabuf_edu_import {
 	int32_t fd;	/* dma-buf fd to import */
-	uint32_t flags;	/* 0 or one DMABUF_EDU_PROBE_* */
+	uint32_t flags;	/* 0, DMABUF_EDU_IMPORT_DEFER_UNMAP or one _PROBE_* */
 	uint64_t size;	/* out: dma-buf size in bytes */
 };
 
@@ -25,6 +25,10 @@ struct dmabuf_edu_import {
 #define DMABUF_EDU_PROBE_STATIC	(1U << 0)
 /* attach as a peer-to-peer importer that pins instead of move_notify */
 #define DMABUF_EDU_PROBE_PINNED	(1U << 1)
+/* a revocable importer that unmaps DMABUF_EDU_DEFER_UNMAP_MS after move_notify */
+#define DMABUF_EDU_IMPORT_DEFER_UNMAP	(1U << 2)
+
+#define DMABUF_EDU_DEFER_UNMAP_MS	1000
 
 #define DMABUF_EDU_TO_DMABUF	0	/* user -> edu buffer -> dma-buf */
 #define DMABUF_EDU_FROM_DMABUF	1	/* dma-buf -> edu buffer -> user */

@@ -18,9 +18,9 @@ int edu_open(const char *path)
 	return open(path ? path : DMABUF_EDU_DEVICE, O_RDWR | O_CLOEXEC);
 }
 
-int edu_import_sized(int edu_fd, int dmabuf_fd, uint64_t *size)
+int edu_import_flags(int edu_fd, int dmabuf_fd, uint32_t flags, uint64_t *size)
 {
-	struct dmabuf_edu_import imp = { .fd = dmabuf_fd };
+	struct dmabuf_edu_import imp = { .fd = dmabuf_fd, .flags = flags };
 
 	if (ioctl(edu_fd, DMABUF_EDU_IMPORT, &imp) < 0)
 		return -1;
@@ -38,7 +38,7 @@ int edu_probe(int edu_fd, int dmabuf_fd, uint32_t flags)
 
 int edu_import(int edu_fd, int dmabuf_fd)
 {
-	return edu_import_sized(edu_fd, dmabuf_fd, NULL);
+	return edu_import_flags(edu_fd, dmabuf_fd, 0, NULL);
 }
 
 int edu_dma(int edu_fd, uint64_t offset, void *buf, size_t length,

@@ -20,7 +20,8 @@
  */
 int edu_open(const char *path); /* NULL: DMABUF_EDU_DEVICE */
 int edu_import(int edu_fd, int dmabuf_fd);
-int edu_import_sized(int edu_fd, int dmabuf_fd, uint64_t *size);
+/* @flags: 0 or DMABUF_EDU_IMPORT_DEFER_UNMAP; @size may be NULL */
+int edu_import_flags(int edu_fd, int dmabuf_fd, uint32_t flags, uint64_t *size);
 /* Would the exporter accept an importer of kind DMABUF_EDU_PROBE_*? */
 int edu_probe(int edu_fd, int dmabuf_fd, uint32_t flags);
 /* Any length: split into DMABUF_EDU_MAX_LENGTH pieces. */

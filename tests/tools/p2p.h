@@ -26,6 +26,8 @@ struct ctx {
 	unsigned int iterations;
 	struct vfiobar_device *dev;
 	bool nvme_pmr;
+	/* import as an importer that hands its mapping back late */
+	bool defer_unmap;
 	int dmabuf, edu;
 };
 

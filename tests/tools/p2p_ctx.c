@@ -145,7 +145,9 @@ void import(struct ctx *c)
 {
 	uint64_t size;
 
-	if (edu_import_sized(c->edu, c->dmabuf, &size))
+	if (edu_import_flags(c->edu, c->dmabuf,
+			     c->defer_unmap ? DMABUF_EDU_IMPORT_DEFER_UNMAP : 0,
+			     &size))
 		die("importing the dma-buf into edu");
 	if (c->offset + c->length > size)
 		fail("--offset/--length past the dma-buf");

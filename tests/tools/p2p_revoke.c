@@ -15,83 +15,20 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "edu.h"
 #include "p2p.h"
 #include "vfio_block.h"
 
-enum path_kind {
-	PATH_BLOCKS, /* access stays revoked until a second call gives it back */
-	PATH_ONESHOT, /* one call revokes, resets and restores */
-	PATH_PERMANENT, /* the device goes away for good (revoke_for_good()) */
-};
-
-static int decode_off(struct vfiobar_device *d)
+static const struct vfio_block_path *revoke_path(const char *name)
 {
-	return vfio_block_memory_decode(d, false);
-}
+	const struct vfio_block_path *p = vfio_block_path_find(name);
 
-static int decode_on(struct vfiobar_device *d)
-{
-	return vfio_block_memory_decode(d, true);
-}
-
-static int to_d3hot(struct vfiobar_device *d)
-{
-	return vfio_block_power_state(d, PCI_PM_STATE_D3HOT);
-}
-
-static int to_d0(struct vfiobar_device *d)
-{
-	return vfio_block_power_state(d, PCI_PM_STATE_D0);
-}
-
-static int low_power_in(struct vfiobar_device *d)
-{
-	return vfio_block_low_power(d, true);
-}
-
-static int low_power_out(struct vfiobar_device *d)
-{
-	return vfio_block_low_power(d, false);
-}
-
-static int reset(struct vfiobar_device *d)
-{
-	return vfio_block_reset(d, false);
-}
-
-static int hot_reset(struct vfiobar_device *d)
-{
-	return vfio_block_reset(d, true);
-}
-
-/* Every --path: what kind it is, how to take access away and give it back. */
-static const struct revoke_path {
-	const char *name;
-	enum path_kind kind;
-	int (*enter)(struct vfiobar_device *d);
-	int (*exit)(struct vfiobar_device *d); /* PATH_BLOCKS only */
-} revoke_paths[] = {
-	{ "memory-disable", PATH_BLOCKS, decode_off, decode_on },
-	{ "d3hot", PATH_BLOCKS, to_d3hot, to_d0 },
-	{ "runtime-pm", PATH_BLOCKS, low_power_in, low_power_out },
-	{ "reset", PATH_ONESHOT, reset, NULL },
-	{ "hot-reset", PATH_ONESHOT, hot_reset, NULL },
-	{ "flr", PATH_ONESHOT, vfio_block_pcie_flr, NULL },
-	{ "close", PATH_PERMANENT, NULL, NULL },
-	{ "unbind", PATH_PERMANENT, NULL, NULL },
-};
-
-static const struct revoke_path *revoke_path(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < sizeof(revoke_paths) / sizeof(revoke_paths[0]); i++)
-		if (!strcmp(name, revoke_paths[i].name))
-			return &revoke_paths[i];
-	usage();
+	if (!p)
+		usage();
+	return p;
 }
 
 /* The importer's move_notify count so far (the edu driver's counter). */
@@ -116,14 +53,14 @@ static void expect_notified(struct ctx *c, unsigned int before,
 	expect(got == want, what);
 }
 
-static void revoke_enter(struct ctx *c, const struct revoke_path *p)
+static void revoke_enter(struct ctx *c, const struct vfio_block_path *p)
 {
 	if (p->enter(c->dev))
 		die_path(c, p->name);
 }
 
 /* Give access back where the path needs that; re-enable an NVMe PMR. */
-static void revoke_exit(struct ctx *c, const struct revoke_path *p)
+static void revoke_exit(struct ctx *c, const struct vfio_block_path *p)
 {
 	if (p->exit && p->exit(c->dev))
 		die_path(c, p->name);
@@ -131,7 +68,7 @@ static void revoke_exit(struct ctx *c, const struct revoke_path *p)
 }
 
 /* Close the device, or unbind its driver, which waits for that close. */
-static void revoke_for_good(struct ctx *c, const struct revoke_path *p)
+static void revoke_for_good(struct ctx *c, const struct vfio_block_path *p)
 {
 	char bdf[64], stack[4096], state;
 	bool blocked;
@@ -169,9 +106,9 @@ static void revoke_for_good(struct ctx *c, const struct revoke_path *p)
 /* Created while access is blocked, the dma-buf starts out revoked. */
 int cmd_born_revoked(struct ctx *c)
 {
-	const struct revoke_path *p = revoke_path(c->revoke_path);
+	const struct vfio_block_path *p = revoke_path(c->revoke_path);
 
-	if (p->kind != PATH_BLOCKS)
+	if (p->kind != VFIO_BLOCK_HOLDS)
 		usage();
 	revoke_enter(c, p);
 	export(c);
@@ -264,29 +201,55 @@ int cmd_refuse_importer(struct ctx *c)
 	return 0;
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define DEFER_MS STR(DMABUF_EDU_DEFER_UNMAP_MS)
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 int cmd_revoke(struct ctx *c)
 {
-	const struct revoke_path *p = revoke_path(c->revoke_path);
+	const struct vfio_block_path *p = revoke_path(c->revoke_path);
 	struct dmabuf_edu_status after;
 	unsigned int before;
+	double t0;
 	int err;
 
 	expect(!dma_write(c, c->seed), "DMA into the BAR before revocation");
 	expect(!dma_check(c, c->seed), "the same bytes read back");
 	before = notified(c);
 
-	if (p->kind == PATH_PERMANENT)
+	t0 = now_ms();
+	if (p->kind == VFIO_BLOCK_PERMANENT)
 		revoke_for_good(c, p);
 	else
 		revoke_enter(c, p);
+	printf("revoke by %s returned after %.0f ms%s\n", p->name,
+	       now_ms() - t0,
+	       c->defer_unmap ? " (the importer unmaps " DEFER_MS
+				" ms after move_notify)" :
+				"");
 
+	/*
+	 * Revoking returns only once every importer has handed its mapping
+	 * back. A deferring importer still holds it for a second after
+	 * move_notify, so this is where an exporter that does not wait is
+	 * caught.
+	 */
 	if (edu_status(c->edu, &after))
 		die("edu status");
 	expect(!after.mapped, "the importer has no mapping");
 	/* A one-shot path revokes, resets and restores within the call. */
-	expect_notified(c, before, p->kind == PATH_ONESHOT ? 2 : 1,
-			p->kind == PATH_ONESHOT ? "one revoke and one restore" :
-						  "one revoke");
+	expect_notified(c, before, p->kind == VFIO_BLOCK_ONESHOT ? 2 : 1,
+			p->kind == VFIO_BLOCK_ONESHOT ?
+				"one revoke and one restore" :
+				"one revoke");
 
 	if (!strcmp(p->name, "runtime-pm")) {
 		/* The entry's error path must leave access revoked. */
@@ -296,7 +259,7 @@ int cmd_revoke(struct ctx *c)
 		expect_notified(c, before, 1,
 				"the failed entry changed nothing");
 	}
-	if (p->kind != PATH_ONESHOT) {
+	if (p->kind != VFIO_BLOCK_ONESHOT) {
 		err = dma_write(c, c->seed + 1);
 		expect(err == ENODEV, "DMA while revoked fails with ENODEV");
 		err = dma_check(c, c->seed);
@@ -304,7 +267,7 @@ int cmd_revoke(struct ctx *c)
 		       "reading while revoked fails with ENODEV");
 	}
 
-	if (p->kind == PATH_PERMANENT) {
+	if (p->kind == VFIO_BLOCK_PERMANENT) {
 		/* Permanent: even a fresh open of the device does not help. */
 		if (!strcmp(p->name, "close")) {
 			c->dev = vfiobar_open(c->path);
@@ -392,7 +355,7 @@ static void storm_traffic(struct ctx *c, int stop_fd, int report_fd)
  */
 int cmd_stress(struct ctx *c)
 {
-	const struct revoke_path *p = revoke_path(c->revoke_path);
+	const struct vfio_block_path *p = revoke_path(c->revoke_path);
 	unsigned int before, want = 2 * c->iterations;
 	struct storm_counts n;
 	int stop[2], report[2];
@@ -400,7 +363,7 @@ int cmd_stress(struct ctx *c)
 	char what[160], ready;
 	pid_t pid;
 
-	if (p->kind == PATH_PERMANENT || !c->iterations)
+	if (p->kind == VFIO_BLOCK_PERMANENT || !c->iterations)
 		usage();
 	export(c);
 	import(c);

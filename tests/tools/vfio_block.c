@@ -193,3 +193,66 @@ bool vfio_pci_has_driver(const char *bdf)
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
 	return !access(path, F_OK);
 }
+
+/* The revocation paths by name, for the tests' --path options. */
+static int decode_off(struct vfiobar_device *d)
+{
+	return vfio_block_memory_decode(d, false);
+}
+
+static int decode_on(struct vfiobar_device *d)
+{
+	return vfio_block_memory_decode(d, true);
+}
+
+static int to_d3hot(struct vfiobar_device *d)
+{
+	return vfio_block_power_state(d, PCI_PM_STATE_D3HOT);
+}
+
+static int to_d0(struct vfiobar_device *d)
+{
+	return vfio_block_power_state(d, PCI_PM_STATE_D0);
+}
+
+static int low_power_in(struct vfiobar_device *d)
+{
+	return vfio_block_low_power(d, true);
+}
+
+static int low_power_out(struct vfiobar_device *d)
+{
+	return vfio_block_low_power(d, false);
+}
+
+static int reset(struct vfiobar_device *d)
+{
+	return vfio_block_reset(d, false);
+}
+
+static int hot_reset(struct vfiobar_device *d)
+{
+	return vfio_block_reset(d, true);
+}
+
+static const struct vfio_block_path vfio_block_paths[] = {
+	{ "memory-disable", VFIO_BLOCK_HOLDS, decode_off, decode_on },
+	{ "d3hot", VFIO_BLOCK_HOLDS, to_d3hot, to_d0 },
+	{ "runtime-pm", VFIO_BLOCK_HOLDS, low_power_in, low_power_out },
+	{ "reset", VFIO_BLOCK_ONESHOT, reset, NULL },
+	{ "hot-reset", VFIO_BLOCK_ONESHOT, hot_reset, NULL },
+	{ "flr", VFIO_BLOCK_ONESHOT, vfio_block_pcie_flr, NULL },
+	{ "close", VFIO_BLOCK_PERMANENT, NULL, NULL },
+	{ "unbind", VFIO_BLOCK_PERMANENT, NULL, NULL },
+};
+
+const struct vfio_block_path *vfio_block_path_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(vfio_block_paths) / sizeof(vfio_block_paths[0]);
+	     i++)
+		if (!strcmp(name, vfio_block_paths[i].name))
+			return &vfio_block_paths[i];
+	return NULL;
+}

@@ -25,6 +25,28 @@ int vfio_block_pcie_flr(struct vfiobar_device *dev);
 int vfio_block_low_power(struct vfiobar_device *dev, bool enter);
 int vfio_block_reset(struct vfiobar_device *dev, bool hot);
 
+/* How a revocation path behaves, seen from the dma-buf's importers. */
+enum vfio_block_kind {
+	VFIO_BLOCK_HOLDS, /* access stays revoked until ->exit() gives it back */
+	VFIO_BLOCK_ONESHOT, /* one call revokes, resets and restores */
+	VFIO_BLOCK_PERMANENT, /* close or unbind: gone for good, no ->enter() */
+};
+
+/*
+ * Every way the tests take access away, by name: memory-disable, d3hot,
+ * runtime-pm, reset, hot-reset, flr, close, unbind. ->enter() and ->exit()
+ * return 0 or -1 with errno set.
+ */
+struct vfio_block_path {
+	const char *name;
+	enum vfio_block_kind kind;
+	int (*enter)(struct vfiobar_device *dev);
+	int (*exit)(struct vfiobar_device *dev); /* VFIO_BLOCK_HOLDS only */
+};
+
+/* The path called @name, or NULL. */
+const struct vfio_block_path *vfio_block_path_find(const char *name);
+
 /* The PCI address of @path: a VFIO cdev (via sysfs) or an address as is. */
 int vfio_pci_address(const char *path, char *bdf, size_t len);
 /*

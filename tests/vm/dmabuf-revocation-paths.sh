@@ -9,7 +9,9 @@
 # front, by the revocation check. Each case uses its own BAR window,
 # which the host checks afterwards. Then each path again and again while
 # a second importer keeps DMA going (stress). D3hot, FLR and unbind need
-# a device with PM and FLR: dmabuf-revocation-pm-flr-unbind.
+# a device with PM and FLR: dmabuf-revocation-pm-flr-unbind. With
+# --defer-unmap the importer hands its mapping back a second after
+# move_notify: the revoke must not return before it did.
 
 VM_EDU=1
 VM_CPU=EPYC
@@ -28,6 +30,9 @@ guest() {
 	dmabuf-p2p revoke --path reset --device "$dev" --ranges 0x20000:0x10000 --seed 30
 	dmabuf-p2p revoke --path hot-reset --device "$dev" --ranges 0x30000:0x10000 --seed 40
 	dmabuf-p2p revoke --path close --device "$dev" --ranges 0x40000:0x10000 --seed 50
+	dmabuf-p2p revoke --defer-unmap --path memory-disable --device "$dev" --ranges 0xd0000:0x10000 --seed 170
+	dmabuf-p2p revoke --defer-unmap --path hot-reset --device "$dev" --ranges 0xe0000:0x10000 --seed 180
+	dmabuf-p2p revoke --defer-unmap --path close --device "$dev" --ranges 0xf0000:0x10000 --seed 190
 	dmabuf-p2p born-revoked --path memory-disable --device "$dev" --ranges 0x60000:0x10000 --seed 100
 	dmabuf-p2p born-revoked --path runtime-pm --device "$dev" --ranges 0x70000:0x10000 --seed 110
 	dmabuf-p2p refuse-importer --importer static --device "$dev" --ranges 0x80000:0x10000 --seed 120
@@ -51,5 +56,6 @@ host_after() {
 		--window 0x60000:4K:100 --window 0x70000:4K:110 \
 		--window 0x80000:4K:120 --window 0x90000:4K:130 \
 		--window 0xa0000:2K:140 --window 0xb0000:2K:150 --window 0xc0000:2K:160 \
+		--window 0xd0000:4K:172 --window 0xe0000:4K:182 --window 0xf0000:4K:190 \
 		--rest-zero
 }
