@@ -11,14 +11,27 @@
  *               --offset O --length L --seed S
  *     write: RDMA WRITE from a host-memory MR into the BAR MR at MR
  *     offset --offset; read: RDMA READ it back and compare.
- *   rdma-bar-mr revoke-memory ... --offset O --revoked-offset R
+ *   rdma-bar-mr revoke --path PATH ... --offset O --revoked-offset R
  *               --after-offset A --length L --seed S
- *     write seed S at O; clear PCI_COMMAND_MEMORY through VFIO; a write
- *     of seed S+1 at R must fail with a remote access error and a write
- *     from the BAR MR a local protection error; set the bit again,
- *     reconnect the QPs and write seed S+2 at A with the same MR and
- *     keys, then read O and A back. The MR query must say mapped,
- *     revoked, idle, mapped along the way.
+ *     write seed S at O; take access away by PATH (vfio_block.h). A path
+ *     that holds access revoked (memory-disable, d3hot, runtime-pm): a
+ *     write of seed S+1 at R must fail with a remote access error and a
+ *     write from the BAR MR a local protection error, then access is
+ *     given back. A one-shot path (reset, hot-reset, flr) revokes and
+ *     restores within one call. Either way: reconnect the QPs and write
+ *     seed S+2 at A with the same MR and keys, then read O and A back.
+ *     The MR query must say mapped, revoked, idle, mapped along the way.
+ *     unbind: the unbind waits for the device to be closed; once it is,
+ *     the MR is gone, a write at R fails, the unbind completes.
+ *     revoke-memory is revoke --path memory-disable.
+ *   rdma-bar-mr storm --path PATH --iterations N ... --length L --seed S
+ *     a thread RDMA-WRITEs seed S into one fresh L-byte slot of the MR
+ *     after the other while PATH revokes and restores access N times.
+ *     Every write must complete with success or a remote access error;
+ *     each revoke and each restore must invalidate the MR once. The
+ *     slots that landed are printed as "vbr-storm-window OFF:LEN:SEED"
+ *     (BAR offsets), for the host to check that they hold the pattern
+ *     and that every refused slot stayed zero.
  *   rdma-bar-mr born-revoked ... --revoked-offset R --after-offset A
  *     register while decode is off: a write at R fails, and after decode
  *     is set again, one at A (seed S+2) lands.
@@ -32,6 +45,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +56,7 @@
 #include <infiniband/verbs.h>
 #include <vfiobar.h>
 
+#include "nvme_pmr.h"
 #include "pattern.h"
 #include "rdma_loop.h"
 #include "rxe_mr_query.h"
@@ -50,6 +66,7 @@
 
 struct opts {
 	const char *cmd;
+	const struct vfio_block_path *path_kind;
 	const char *path;
 	const char *ibdev;
 	unsigned int bar;
@@ -58,6 +75,7 @@ struct opts {
 	uint64_t mr_offset, mr_length, iova;
 	bool have_mr_length, have_iova;
 	uint64_t offset, revoked_offset, after_offset, length, seed;
+	unsigned int iterations;
 	bool have_offset, have_revoked, have_after, have_length, have_seed;
 };
 
@@ -69,16 +87,19 @@ struct bar_mr {
 	struct ibv_mr *host;
 	uint8_t *buf;
 	const struct opts *o;
+	bool nvme_pmr;
 };
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rdma-bar-mr write|read|revoke-memory|born-revoked|close\n"
+		"usage: rdma-bar-mr write|read|revoke|revoke-memory|born-revoked|close|storm\n"
 		"                   --device DEV --bar N\n"
 		"                   --slice OFF:LEN [--ibdev NAME] [--mr-offset O]\n"
 		"                   [--mr-length L] [--iova I] --offset O --length L\n"
-		"                   --seed S [--revoked-offset R --after-offset A]\n");
+		"                   --seed S [--revoked-offset R --after-offset A]\n"
+		"                   [--path memory-disable|d3hot|runtime-pm|reset|\n"
+		"                           hot-reset|flr|unbind] [--iterations N]\n");
 	exit(2);
 }
 
@@ -136,6 +157,8 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "after-offset", required_argument, NULL, 'a' },
 		{ "length", required_argument, NULL, 'l' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "path", required_argument, NULL, 'p' },
+		{ "iterations", required_argument, NULL, 'n' },
 		{}
 	};
 	int c;
@@ -191,6 +214,21 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->seed = number("seed", optarg);
 			o->have_seed = true;
 			break;
+		case 'n':
+			o->iterations = number("iterations", optarg);
+			if (!o->iterations || o->iterations > 1000)
+				usage();
+			break;
+		case 'p':
+			o->path_kind = vfio_block_path_find(optarg);
+			/* close has its own command */
+			if (!o->path_kind || !strcmp(optarg, "close")) {
+				fprintf(stderr,
+					"rdma-bar-mr: unknown --path %s\n",
+					optarg);
+				usage();
+			}
+			break;
 		default:
 			usage();
 		}
@@ -198,14 +236,33 @@ static void parse(struct opts *o, int argc, char **argv)
 	if (optind != argc || !o->path || !o->have_bar || !o->slice.length ||
 	    !o->have_offset || !o->have_length || !o->length || !o->have_seed)
 		usage();
+	if (!strcmp(o->cmd, "revoke-memory")) {
+		if (o->path_kind)
+			usage();
+		o->cmd = "revoke";
+		o->path_kind = vfio_block_path_find("memory-disable");
+	}
 	if (strcmp(o->cmd, "write") && strcmp(o->cmd, "read") &&
-	    strcmp(o->cmd, "revoke-memory") && strcmp(o->cmd, "born-revoked") &&
-	    strcmp(o->cmd, "close"))
+	    strcmp(o->cmd, "revoke") && strcmp(o->cmd, "born-revoked") &&
+	    strcmp(o->cmd, "close") && strcmp(o->cmd, "storm"))
 		usage();
-	if ((!strcmp(o->cmd, "revoke-memory") ||
-	     !strcmp(o->cmd, "born-revoked")) &&
-	    (!o->have_revoked || !o->have_after))
+	if ((!strcmp(o->cmd, "revoke") || !strcmp(o->cmd, "storm")) !=
+	    !!o->path_kind)
 		usage();
+	if (!strcmp(o->cmd, "storm") != !!o->iterations)
+		usage();
+	if (!strcmp(o->cmd, "storm") &&
+	    o->path_kind->kind == VFIO_BLOCK_PERMANENT)
+		usage();
+	if (!strcmp(o->cmd, "revoke") &&
+	    o->path_kind->kind == VFIO_BLOCK_PERMANENT) {
+		if (!o->have_revoked)
+			usage();
+	} else if ((!strcmp(o->cmd, "revoke") ||
+		    !strcmp(o->cmd, "born-revoked")) &&
+		   (!o->have_revoked || !o->have_after)) {
+		usage();
+	}
 	if (!strcmp(o->cmd, "close") && !o->have_revoked)
 		usage();
 	if (!o->have_mr_length)
@@ -230,6 +287,16 @@ static void fill(const struct opts *o, uint8_t *buf, uint64_t off, uint64_t len,
 	 IBV_ACCESS_REMOTE_READ)
 #define BAR_ACCESS (HOST_ACCESS | IBV_ACCESS_REMOTE_ATOMIC)
 
+static void pmr_enable(struct bar_mr *m)
+{
+	if (m->nvme_pmr && nvme_pmr_enable(m->dev)) {
+		fprintf(stderr,
+			"rdma-bar-mr: enabling the NVMe persistent memory region: %s\n",
+			strerror(errno));
+		exit(1);
+	}
+}
+
 /* The VFIO device, the dma-buf, the QP pair and the host-memory MR. */
 static void open_all(struct bar_mr *m, const struct opts *o)
 {
@@ -247,6 +314,9 @@ static void open_all(struct bar_mr *m, const struct opts *o)
 			vfiobar_last_error(m->dev));
 		exit(1);
 	}
+	/* QEMU's NVMe PMR decodes only while enabled, and resets clear that */
+	m->nvme_pmr = o->bar == NVME_PMR_BAR && nvme_pmr_present(m->dev);
+	pmr_enable(m);
 	if (rdma_loop_open(&m->loop, o->ibdev))
 		exit(1);
 
@@ -412,36 +482,105 @@ static void expect_state(struct bar_mr *m, uint32_t want,
 	ok(msg);
 }
 
-static void cmd_revoke_memory(struct bar_mr *m)
+static void path_call(struct bar_mr *m, int (*fn)(struct vfiobar_device *),
+		      const char *what)
+{
+	if (fn(m->dev)) {
+		fprintf(stderr, "rdma-bar-mr: %s %s: %s (%s)\n",
+			m->o->path_kind->name, what, strerror(errno),
+			vfiobar_last_error(m->dev));
+		exit(1);
+	}
+}
+
+/*
+ * Unbind vfio-pci under a live MR: the unbind waits (in
+ * vfio_unregister_group_dev) until the device is closed, and the MR works
+ * meanwhile; closing the device lets it finish and kills the MR for good.
+ */
+static void revoke_unbind(struct bar_mr *m)
 {
 	const struct opts *o = m->o;
+	char bdf[64], stack[4096], state;
+	struct rxe_mr_info info;
+	pid_t pid;
+
+	do_write(m, o->offset, o->seed);
+	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
+	if (vfio_pci_address(o->path, bdf, sizeof(bdf)))
+		fail("no PCI address for the device");
+	pid = vfio_unbind_start(bdf);
+	if (pid < 0)
+		fail("fork");
+	if (!vfio_child_blocked_in(pid, "vfio_unregister_group_dev", 20000,
+				   stack, sizeof(stack), &state)) {
+		fprintf(stderr, "unbind task state %c, kernel stack:\n%s",
+			state, stack);
+		fail("unbind does not wait for the open device");
+	}
+	ok("unbind waits in vfio_unregister_group_dev while the device is open");
+	do_read(m, o->offset, o->seed);
+	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
+	vfiobar_close(m->dev);
+	m->dev = NULL;
+	if (!vfio_child_succeeded(pid))
+		fail("unbind did not complete after the device was closed");
+	if (vfio_pci_has_driver(bdf))
+		fail("the device still has a driver after unbind");
+	ok("closing the device let the unbind complete");
+	expect_state(m, RXE_MR_DMABUF_GONE, &info);
+	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
+		      IBV_WC_REM_ACCESS_ERR,
+		      "RDMA WRITE into the BAR of an unbound device");
+}
+
+static void cmd_revoke(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	const struct vfio_block_path *p = o->path_kind;
 	uint32_t lkey = m->bar->lkey, rkey = m->bar->rkey;
 	struct rxe_mr_info before, info;
 
+	if (p->kind == VFIO_BLOCK_PERMANENT) {
+		revoke_unbind(m);
+		return;
+	}
 	do_write(m, o->offset, o->seed);
 	expect_state(m, RXE_MR_DMABUF_MAPPED, &before);
-	decode(m, false);
-	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
-	if (info.invalidations <= before.invalidations)
-		fail("the revoke did not invalidate the MR");
+	path_call(m, p->enter, "revoke");
+	if (p->kind == VFIO_BLOCK_HOLDS) {
+		ok("access revoked");
+		expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
+		if (info.invalidations <= before.invalidations)
+			fail("the revoke did not invalidate the MR");
 
-	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
-		      IBV_WC_REM_ACCESS_ERR, "RDMA WRITE into the revoked BAR");
-	if (rdma_loop_reconnect(&m->loop))
-		exit(1);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, o->offset, true),
-		      IBV_WC_LOC_PROT_ERR, "RDMA WRITE from the revoked BAR");
-	if (rdma_loop_reconnect(&m->loop))
-		exit(1);
+		fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+		expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset,
+				  false),
+			      IBV_WC_REM_ACCESS_ERR,
+			      "RDMA WRITE into the revoked BAR");
+		if (rdma_loop_reconnect(&m->loop))
+			exit(1);
+		expect_status(run(m, IBV_WR_RDMA_WRITE, o->offset, true),
+			      IBV_WC_LOC_PROT_ERR,
+			      "RDMA WRITE from the revoked BAR");
+		if (rdma_loop_reconnect(&m->loop))
+			exit(1);
+		expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
+		path_call(m, p->exit, "restore");
+	}
+	ok(p->kind == VFIO_BLOCK_HOLDS ?
+		   "access restored" :
+		   "one call revoked and restored access");
+	pmr_enable(m);
 
-	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
-
-	decode(m, true);
 	expect_state(m, RXE_MR_DMABUF_IDLE, &info);
+	if (info.invalidations <= before.invalidations)
+		fail("the MR was not invalidated");
 	if (m->bar->lkey != lkey || m->bar->rkey != rkey)
 		fail("keys changed");
-	ok("same MR, same lkey and rkey, QPs reconnected");
+	ok("same MR, same lkey and rkey");
 	do_write(m, o->after_offset, o->seed + 2);
 	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
 	if (info.faults <= before.faults)
@@ -505,6 +644,150 @@ static void cmd_close(struct bar_mr *m)
 	ok("registration after close: ENODEV");
 }
 
+enum slot_outcome { SLOT_UNTRIED, SLOT_LANDED, SLOT_REFUSED, SLOT_OTHER };
+
+struct storm {
+	struct bar_mr *m;
+	atomic_bool stop;
+	atomic_ulong landed;
+	unsigned long refused, other;
+	enum ibv_wc_status first_other;
+	unsigned int nslots, used;
+	uint8_t *outcome;
+};
+
+/* The traffic thread: one write per fresh slot until told to stop. */
+static void *storm_traffic(void *arg)
+{
+	struct storm *st = arg;
+	struct bar_mr *m = st->m;
+	const struct opts *o = m->o;
+	enum ibv_wc_status wc;
+	uint64_t off;
+
+	while (!atomic_load(&st->stop) && st->used < st->nslots) {
+		off = (uint64_t)st->used * o->length;
+		fill(o, m->buf, off, o->length, o->seed);
+		wc = run(m, IBV_WR_RDMA_WRITE, off, false);
+		if (wc == IBV_WC_SUCCESS) {
+			st->outcome[st->used] = SLOT_LANDED;
+			atomic_fetch_add(&st->landed, 1);
+		} else {
+			if (wc == IBV_WC_REM_ACCESS_ERR) {
+				st->outcome[st->used] = SLOT_REFUSED;
+				st->refused++;
+			} else {
+				st->outcome[st->used] = SLOT_OTHER;
+				if (!st->other++)
+					st->first_other = wc;
+			}
+			if (rdma_loop_reconnect(&m->loop))
+				exit(1);
+			usleep(1000); /* revoked: no need to spin */
+		}
+		st->used++;
+	}
+	return NULL;
+}
+
+/* Runs of landed slots, as BAR windows for the host to check. */
+static unsigned int storm_print_windows(const struct storm *st)
+{
+	const struct opts *o = st->m->o;
+	uint64_t base = o->slice.offset + o->mr_offset;
+	unsigned int i = 0, j, windows = 0;
+
+	while (i < st->used) {
+		if (st->outcome[i] != SLOT_LANDED) {
+			i++;
+			continue;
+		}
+		for (j = i; j < st->used && st->outcome[j] == SLOT_LANDED; j++)
+			;
+		printf("vbr-storm-window %#llx:%#llx:%llu\n",
+		       (unsigned long long)(base + i * o->length),
+		       (unsigned long long)((j - i) * o->length),
+		       (unsigned long long)o->seed);
+		windows++;
+		i = j;
+	}
+	fflush(stdout);
+	return windows;
+}
+
+/*
+ * Revoke and restore by one path again and again while RDMA WRITEs keep
+ * going: each write lands or is refused with a remote access error, the
+ * MR sees one invalidation per change of access, and the host checks
+ * that exactly the writes that completed successfully are in the BAR.
+ * A path that holds access revoked keeps it so for 100 ms, long enough
+ * for writes to hit it; a one-shot reset holds it for the reset.
+ */
+static void cmd_storm(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	const struct vfio_block_path *p = o->path_kind;
+	struct storm st = { .m = m };
+	struct rxe_mr_info before, info;
+	unsigned int i, windows;
+	pthread_t thread;
+	char msg[256];
+
+	st.nslots = o->mr_length / o->length;
+	if (st.nslots < 64)
+		fail("--length leaves fewer than 64 slots in the MR");
+	st.outcome = calloc(st.nslots, 1);
+	if (!st.outcome)
+		fail("out of memory");
+	if (rxe_mr_query(m->bar, &before))
+		fail("MR query");
+	if (pthread_create(&thread, NULL, storm_traffic, &st))
+		fail("pthread_create");
+	while (!atomic_load(&st.landed))
+		usleep(1000);
+
+	for (i = 0; i < o->iterations; i++) {
+		path_call(m, p->enter, "revoke");
+		if (p->kind == VFIO_BLOCK_HOLDS) {
+			usleep(100 * 1000);
+			path_call(m, p->exit, "restore");
+		}
+		pmr_enable(m);
+		usleep(100 * 1000);
+	}
+	atomic_store(&st.stop, true);
+	pthread_join(thread, NULL);
+
+	snprintf(
+		msg, sizeof(msg),
+		"storm %s: %u rounds; %u writes: %lu landed, %lu refused with a remote access error, %lu other%s%s",
+		p->name, o->iterations, st.used, atomic_load(&st.landed),
+		st.refused, st.other, st.other ? ", first: " : "",
+		st.other ? ibv_wc_status_str(st.first_other) : "");
+	if (st.other)
+		fail(msg);
+	ok(msg);
+	if (st.used == st.nslots)
+		ok("the storm used every slot of the MR before the last round ended");
+	if (p->kind == VFIO_BLOCK_HOLDS && !st.refused)
+		fail("no write hit a revoked window");
+	if (rxe_mr_query(m->bar, &info))
+		fail("MR query");
+	snprintf(
+		msg, sizeof(msg),
+		"%llu invalidations for %u revokes and %u restores (expected %u)",
+		(unsigned long long)(info.invalidations - before.invalidations),
+		o->iterations, o->iterations, 2 * o->iterations);
+	if (info.invalidations - before.invalidations != 2 * o->iterations)
+		fail(msg);
+	ok(msg);
+	windows = storm_print_windows(&st);
+	snprintf(msg, sizeof(msg), "%u landed windows for the host to check",
+		 windows);
+	ok(msg);
+	free(st.outcome);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {};
@@ -523,8 +806,10 @@ int main(int argc, char **argv)
 			do_read(&m, o.offset, o.seed);
 		else if (!strcmp(o.cmd, "close"))
 			cmd_close(&m);
+		else if (!strcmp(o.cmd, "storm"))
+			cmd_storm(&m);
 		else
-			cmd_revoke_memory(&m);
+			cmd_revoke(&m);
 	}
 
 	close_all(&m);

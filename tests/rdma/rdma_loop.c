@@ -147,18 +147,34 @@ int rdma_loop_open(struct rdma_loop *l, const char *ibdev)
 	return loop_connect(l);
 }
 
+/*
+ * After a remote access error the requester may see its completion before
+ * the responder's own task has moved the remote QP to the error state; if
+ * that lands after our reset, the next transition is refused with EINVAL.
+ * So reset and connect again, a few times, until both stick.
+ */
+#define LOOP_RECONNECT_TRIES 5
+
 int rdma_loop_reconnect(struct rdma_loop *l)
 {
 	struct ibv_qp_attr a = { .qp_state = IBV_QPS_RESET };
+	struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
 	struct ibv_wc wc;
-	int i;
+	int i, try;
 
-	for (i = 0; i < 2; i++)
-		if (ibv_modify_qp(l->qp[i], &a, IBV_QP_STATE))
-			return loop_error("reset QP", errno);
-	while (ibv_poll_cq(l->cq, 1, &wc) > 0)
-		;
-	return loop_connect(l);
+	for (try = 1;; try++) {
+		for (i = 0; i < 2; i++)
+			if (ibv_modify_qp(l->qp[i], &a, IBV_QP_STATE))
+				return loop_error("reset QP", errno);
+		while (ibv_poll_cq(l->cq, 1, &wc) > 0)
+			;
+		if (!loop_connect_qp(l, l->qp[0], l->qp[1]->qp_num) &&
+		    !loop_connect_qp(l, l->qp[1], l->qp[0]->qp_num))
+			return 0;
+		if (try == LOOP_RECONNECT_TRIES)
+			return loop_error("connect", errno);
+		nanosleep(&pause, NULL);
+	}
 }
 
 static uint64_t loop_now_ms(void)
