@@ -52,8 +52,8 @@ VFIOBAR_CM_EXPORT const char *vfiobar_cm_last_error(void)
  */
 static const int cm_access_ok =
 	IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |
-	IBV_ACCESS_REMOTE_READ | IBV_ACCESS_REMOTE_ATOMIC |
-	IBV_ACCESS_MW_BIND | IBV_ACCESS_RELAXED_ORDERING;
+	IBV_ACCESS_REMOTE_READ | IBV_ACCESS_REMOTE_ATOMIC | IBV_ACCESS_MW_BIND |
+	IBV_ACCESS_RELAXED_ORDERING;
 
 static int check_access(const char *fn, int access)
 {
@@ -64,8 +64,7 @@ static int check_access(const char *fn, int access)
 			(unsigned int)cm_access_ok);
 		return -1;
 	}
-	if ((access &
-	     (IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_ATOMIC)) &&
+	if ((access & (IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_ATOMIC)) &&
 	    !(access & IBV_ACCESS_LOCAL_WRITE)) {
 		cm_fail(EINVAL,
 			"%s: remote write or atomic access without IBV_ACCESS_LOCAL_WRITE",
@@ -107,8 +106,8 @@ static int check_slice(const char *fn, const struct vfiobar_cm_slice *s)
 		return -1;
 	}
 	if (!s->dev && s->dmabuf_fd < 0) {
-		cm_fail(EBADF, "%s: the slice has neither a device nor a dma-buf",
-			fn);
+		cm_fail(EBADF,
+			"%s: the slice has neither a device nor a dma-buf", fn);
 		return -1;
 	}
 	return 0;

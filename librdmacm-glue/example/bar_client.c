@@ -37,20 +37,23 @@ static void wait_wc(struct ibv_cq *cq, unsigned int timeout_ms,
 
 	while ((n = ibv_poll_cq(cq, 1, &wc)) == 0) {
 		if (now_ms() > end)
-			bar_fail("%s of %llu bytes at BAR offset 0x%llx: no completion within %u ms",
-				 what, (ull)len, (ull)remote, timeout_ms);
+			bar_fail(
+				"%s of %llu bytes at BAR offset 0x%llx: no completion within %u ms",
+				what, (ull)len, (ull)remote, timeout_ms);
 		nanosleep(&pause, NULL);
 	}
 	if (n < 0)
 		bar_fail("%s: ibv_poll_cq failed", what);
 	if (wc.status == IBV_WC_REM_ACCESS_ERR)
-		bar_fail("%s of %llu bytes at BAR offset 0x%llx: %s (%s): the server's BAR slice is revoked or its MR is gone",
-			 what, (ull)len, (ull)remote,
-			 ibv_wc_status_str(wc.status), "IBV_WC_REM_ACCESS_ERR");
+		bar_fail(
+			"%s of %llu bytes at BAR offset 0x%llx: %s (%s): the server's BAR slice is revoked or its MR is gone",
+			what, (ull)len, (ull)remote,
+			ibv_wc_status_str(wc.status), "IBV_WC_REM_ACCESS_ERR");
 	if (wc.status != IBV_WC_SUCCESS)
-		bar_fail("%s of %llu bytes at BAR offset 0x%llx: %s (status %d)",
-			 what, (ull)len, (ull)remote,
-			 ibv_wc_status_str(wc.status), wc.status);
+		bar_fail(
+			"%s of %llu bytes at BAR offset 0x%llx: %s (status %d)",
+			what, (ull)len, (ull)remote,
+			ibv_wc_status_str(wc.status), wc.status);
 }
 
 static void setup_qp(struct rdma_cm_id *id, struct ibv_cq **cq)
@@ -109,8 +112,7 @@ static struct rdma_cm_id *connect_server(const struct bar_opts *o,
 	rdma_ack_cm_event(ev);
 
 	setup_qp(id, cq);
-	snprintf(what, sizeof(what), "connect to %s port %s", o->addr,
-		 o->port);
+	snprintf(what, sizeof(what), "connect to %s port %s", o->addr, o->port);
 	memset(&param, 0, sizeof(param));
 	param.responder_resources = 1;
 	param.initiator_depth = 1;
@@ -161,8 +163,9 @@ int bar_client(const struct bar_opts *o)
 	       (ull)offer.length, (ull)offer.addr);
 	if (__builtin_add_overflow(o->offset, o->length, &end) ||
 	    end > offer.length)
-		bar_fail("0x%llx+0x%llx does not fit the server's 0x%llx-byte slice",
-			 (ull)o->offset, (ull)o->length, (ull)offer.length);
+		bar_fail(
+			"0x%llx+0x%llx does not fit the server's 0x%llx-byte slice",
+			(ull)o->offset, (ull)o->length, (ull)offer.length);
 	remote = offer.addr + o->offset;
 
 	buf = malloc(o->length);
@@ -189,9 +192,10 @@ int bar_client(const struct bar_opts *o)
 		o->length);
 	for (i = 0; i < o->length; i++)
 		if (buf[i] != pattern_byte(remote + i, o->seed))
-			bar_fail("read back from BAR offset 0x%llx: 0x%02x, wrote 0x%02x",
-				 (ull)(remote + i), buf[i],
-				 pattern_byte(remote + i, o->seed));
+			bar_fail(
+				"read back from BAR offset 0x%llx: 0x%02x, wrote 0x%02x",
+				(ull)(remote + i), buf[i],
+				pattern_byte(remote + i, o->seed));
 	printf("rdmacm-bar: client wrote and read back %llu bytes at BAR offset 0x%llx (seed %llu)\n",
 	       (ull)o->length, (ull)remote, (ull)o->seed);
 

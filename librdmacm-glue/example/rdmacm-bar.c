@@ -42,7 +42,8 @@ static uint64_t number(const char *opt, const char *s)
 	uint64_t v;
 
 	if (parse_number(s, &v)) {
-		fprintf(stderr, "rdmacm-bar: bad number for --%s: %s\n", opt, s);
+		fprintf(stderr, "rdmacm-bar: bad number for --%s: %s\n", opt,
+			s);
 		usage();
 	}
 	return v;
@@ -76,8 +77,15 @@ static void parse_slice(struct bar_opts *o, const char *s)
 	o->slice_length = number("slice", colon + 1);
 }
 
-enum { HAVE_DEVICE = 1, HAVE_BAR = 2, HAVE_SLICE = 4, HAVE_OFFSET = 8,
-       HAVE_LENGTH = 16, HAVE_SEED = 32, HAVE_ADDR = 64 };
+enum {
+	HAVE_DEVICE = 1,
+	HAVE_BAR = 2,
+	HAVE_SLICE = 4,
+	HAVE_OFFSET = 8,
+	HAVE_LENGTH = 16,
+	HAVE_SEED = 32,
+	HAVE_ADDR = 64
+};
 
 int main(int argc, char **argv)
 {

@@ -108,11 +108,11 @@ static void refused(int line, struct ibv_mr *mr, int want, const char *why)
 		check_failures++;
 	}
 }
-#define REFUSED(call, want, why)            \
-	do {                                \
-		reset(0);                   \
-		errno = 0;                  \
-		struct ibv_mr *_mr = (call); \
+#define REFUSED(call, want, why)                   \
+	do {                                       \
+		reset(0);                          \
+		errno = 0;                         \
+		struct ibv_mr *_mr = (call);       \
 		refused(__LINE__, _mr, want, why); \
 	} while (0)
 
@@ -146,7 +146,8 @@ int main(void)
 		perror("memfd");
 		return 2;
 	}
-	s = (struct vfiobar_cm_slice){ .offset = 0x100000, .length = 0x10000,
+	s = (struct vfiobar_cm_slice){ .offset = 0x100000,
+				       .length = 0x10000,
 				       .dmabuf_fd = fd };
 	/* the same slice through a device handle: exported per call */
 	sd = (struct vfiobar_cm_slice){ .dev = (void *)&dev_stand_in,
@@ -226,8 +227,7 @@ int main(void)
 		"ends past the 0x10000-byte dma-buf");
 	REFUSED(vfiobar_cm_reg_read(&id, &sd, 0xf000, 0x1001), EINVAL,
 		"vfiobar_cm_reg_read: MR 0xf000+0x1001 ends past");
-	REFUSED(vfiobar_cm_reg_msgs(&id, &sd, 0x10000, 1), EINVAL,
-		"ends past");
+	REFUSED(vfiobar_cm_reg_msgs(&id, &sd, 0x10000, 1), EINVAL, "ends past");
 	REFUSED(vfiobar_cm_reg_msgs(&id, &sd, UINT64_MAX, 2), EOVERFLOW,
 		"wraps");
 	/* bad access flags */
@@ -279,8 +279,8 @@ int main(void)
 	p.dereg_answer = EBUSY;
 	errno = 0;
 	CHECK(vfiobar_cm_dereg_mr(&fake_mr) == -1 && errno == EBUSY);
-	CHECK(strstr(vfiobar_cm_last_error(), "ibv_dereg_mr: Device or resource busy") !=
-	      NULL);
+	CHECK(strstr(vfiobar_cm_last_error(),
+		     "ibv_dereg_mr: Device or resource busy") != NULL);
 
 	close(fd);
 	return check_done("test_rdmacm_glue");
