@@ -82,7 +82,7 @@ static int check_id(const char *fn, struct rdma_cm_id *id)
 	}
 	if (!id->pd) {
 		cm_fail(EINVAL,
-			"%s: the rdma_cm_id has no protection domain (id->pd)",
+			"%s: the rdma_cm_id has no protection domain (id->pd): create its QP first",
 			fn);
 		return -1;
 	}

@@ -75,7 +75,6 @@ static void setup_qp(struct rdma_cm_id *id, struct ibv_cq **cq)
 	attr.cap.max_recv_wr = 4;
 	attr.cap.max_send_sge = 1;
 	attr.cap.max_recv_sge = 1;
-	id->pd = pd;
 	if (rdma_create_qp(id, pd, &attr))
 		bar_fail("rdma_create_qp: %s", strerror(errno));
 }

@@ -16,7 +16,10 @@
 
 typedef unsigned long long ull;
 
-/* The connection's PD, CQ and QP: the helpers register on id->pd. */
+/*
+ * The connection's PD, CQ and QP: rdma_create_qp() sets id->pd, where the
+ * helpers register.
+ */
 static void setup_qp(struct rdma_cm_id *id, struct ibv_cq **cq)
 {
 	struct ibv_qp_init_attr attr;
@@ -38,7 +41,6 @@ static void setup_qp(struct rdma_cm_id *id, struct ibv_cq **cq)
 	attr.cap.max_recv_wr = 4;
 	attr.cap.max_send_sge = 1;
 	attr.cap.max_recv_sge = 1;
-	id->pd = pd;
 	if (rdma_create_qp(id, pd, &attr))
 		bar_fail("rdma_create_qp: %s", strerror(errno));
 }
