@@ -50,6 +50,38 @@ PKG_CONFIG_PATH=$libdir/pkgconfig cc -Wall -Wextra -Werror -std=c11 \
 check_run "$scratch/pc/vfiobar-bars"
 echo "build-out-of-tree: pkg-config build ok"
 
+# librdmacm-glue: its header and .pc from the install; a call it must
+# refuse (no rdma_cm_id) proves the installed library answers
+cat >"$scratch/pc/cm.c" <<'EOF_C'
+#include <stdio.h>
+#include <string.h>
+#include <vfiobar_cm.h>
+
+int main(void)
+{
+	struct vfiobar_cm_slice s = { .length = 4096, .dmabuf_fd = -1 };
+
+	if (vfiobar_cm_reg_write(NULL, &s, 0, 4096))
+		return 1;
+	puts(vfiobar_cm_last_error());
+	return 0;
+}
+EOF_C
+PKG_CONFIG_PATH=$libdir/pkgconfig cc -Wall -Wextra -Werror -std=c11 \
+	-o "$scratch/pc/cm" "$scratch/pc/cm.c" \
+	$(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs rdmacm-glue) ||
+	fail "pkg-config build against rdmacm-glue"
+out=$(LD_LIBRARY_PATH=$libdir "$scratch/pc/cm" 2>&1) ||
+	fail "the rdmacm-glue program did not refuse a NULL id: $out"
+grep -q "vfiobar_cm_reg_write: no rdma_cm_id" <<<"$out" ||
+	fail "rdmacm-glue: unexpected sentence: $out"
+out=$(LD_LIBRARY_PATH=$libdir ldd "$scratch/pc/cm")
+grep -q "$libdir/librdmacm-glue.so" <<<"$out" ||
+	fail "the program does not load $libdir/librdmacm-glue.so"
+[ -f "$prefix/share/man/man3/vfiobar_cm_reg_write.3" ] ||
+	fail "no vfiobar_cm_reg_write(3) installed"
+echo "build-out-of-tree: rdmacm-glue pkg-config build ok"
+
 # CMake find_package
 cmake -S "$src" -B "$scratch/cm" -DCMAKE_PREFIX_PATH="$prefix" \
 	-DCMAKE_C_FLAGS="-Wall -Wextra -Werror" >"$scratch/cm.log" 2>&1 ||

@@ -53,6 +53,25 @@ static uint64_t dmabuf_size(int fd)
 	return (uint64_t)end;
 }
 
+VFIOBAR_EXPORT int vfiobar_mr_check(uint64_t dmabuf_size, uint64_t offset,
+				    uint64_t length, uint64_t iova, char *why,
+				    size_t why_len)
+{
+	char buf[160];
+	int err;
+
+	err = vfiobar_check_mr(dmabuf_size, offset, length, iova,
+			       (uint64_t)sysconf(_SC_PAGESIZE), buf,
+			       sizeof(buf));
+	if (why && why_len)
+		snprintf(why, why_len, "%s", err ? buf : "");
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
 VFIOBAR_EXPORT struct ibv_mr *vfiobar_reg_mr(struct vfiobar_device *dev,
 					     struct ibv_pd *pd, int dmabuf_fd,
 					     uint64_t offset, uint64_t length,

@@ -103,6 +103,12 @@ int vfiobar_copy_error(struct vfiobar_device *dev, char *buf, size_t len);
 
 /* RDMA memory regions over dma-bufs (needs <infiniband/verbs.h>). */
 struct ibv_context *vfiobar_ibv_open(const char *name);
+/*
+ * The checks vfiobar_reg_mr() makes, alone: 0, or -1 with errno and one
+ * sentence in @why. @dmabuf_size 0: the size is not known, not checked.
+ */
+int vfiobar_mr_check(uint64_t dmabuf_size, uint64_t offset, uint64_t length,
+		     uint64_t iova, char *why, size_t why_len);
 struct ibv_mr *vfiobar_reg_mr(struct vfiobar_device *dev, struct ibv_pd *pd,
 			      int dmabuf_fd, uint64_t offset, uint64_t length,
 			      uint64_t iova, int access);

@@ -128,6 +128,41 @@ int main(void)
 	refused(&dev, &pd, -1, 0, 0x1000, 0, EBADF, "no dma-buf fd");
 	refused(&dev, NULL, fd, 0, 0x1000, 0, EINVAL, "no protection domain");
 
+	/* the checks alone: same verdicts, the sentence in the buffer */
+	{
+		char why[160];
+
+		errno = 0;
+		CHECK_EQ(vfiobar_mr_check(0x4000, 0x1000, 0x3000, 0x1000, why,
+					  sizeof(why)),
+			 0);
+		CHECK_EQ(why[0], 0);
+		errno = 0;
+		CHECK(vfiobar_mr_check(0x4000, 0x1000, 0x3001, 0x1000, why,
+				       sizeof(why)) == -1 &&
+		      errno == EINVAL);
+		CHECK(strstr(why, "ends past the 0x4000-byte dma-buf") != NULL);
+		errno = 0;
+		CHECK(vfiobar_mr_check(0x4000, 0, 0, 0, why, sizeof(why)) ==
+			      -1 &&
+		      errno == EINVAL);
+		CHECK(strstr(why, "empty MR") != NULL);
+		errno = 0;
+		CHECK(vfiobar_mr_check(0, 0x1000, 0x1000, 0x2800, NULL, 0) ==
+			      -1 &&
+		      errno == EINVAL);
+		errno = 0;
+		CHECK(vfiobar_mr_check(0x4000, 0, 0x1000, 0xfffffffffffff800ull,
+				       why, sizeof(why)) == -1 &&
+		      errno == EOVERFLOW);
+		CHECK(strstr(why, "wraps") != NULL);
+		/* size unknown: the end is not checked */
+		CHECK_EQ(vfiobar_mr_check(0, 0x100000, 0x1000, 0x100000, why,
+					  sizeof(why)),
+			 0);
+		CHECK_EQ(p.calls, 0);
+	}
+
 	/* Debian's rxe: no dma-buf MRs. The errno stays, the sentence says why */
 	provider_reset(EOPNOTSUPP);
 	errno = 0;

@@ -74,6 +74,29 @@ for v in 0:x x:4K 1O:4K 0-4K; do
 	expect 2 "$bin/dmabuf-p2p" write --device "$nodev" --ranges "$v"
 done
 
+# rdmacm-bar: the good commands get as far as the device or the
+# connection (exit 1: no such device here, or nobody at 127.0.0.1)
+rs=("$bin/rdmacm-bar" server --device "$nodev" --slice 0:64K)
+expect 1 "${rs[@]}" --bar 2 --timeout 1000 --wait 1000
+bad_option "${rs[@]}" --bar 2 -- --timeout --wait
+bad_option "${rs[@]}" -- --bar
+expect 2 "${rs[@]}" --bar 6
+expect 2 "${rs[@]}" --bar 2 --timeout 0
+for v in 0:x x:4K 1O:4K 0-4K; do
+	expect 2 "$bin/rdmacm-bar" server --device "$nodev" --bar 2 --slice "$v"
+done
+rc=("$bin/rdmacm-bar" client --server 127.0.0.1 --timeout 1000)
+expect 1 "${rc[@]}" --offset 0 --length 4K --seed 1
+bad_option "${rc[@]}" --length 4K --seed 1 -- --offset
+bad_option "${rc[@]}" --offset 0 --seed 1 -- --length
+bad_option "${rc[@]}" --offset 0 --length 4K -- --seed
+expect 2 "${rc[@]}" --offset 0 --length 0 --seed 1
+# options of the other side, or a missing one
+expect 2 "${rc[@]}" --offset 0 --length 4K --seed 1 --revoke
+expect 2 "${rc[@]}" --offset 0 --length 4K
+expect 2 "${rs[@]}" --bar 2 --seed 1
+expect 2 "$bin/rdmacm-bar" listen
+
 if [ "$fails" -ne 0 ]; then
 	echo "tools-reject-bad-numbers: $fails failure(s)" >&2
 	exit 1

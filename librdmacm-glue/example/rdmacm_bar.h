@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * rdmacm-bar: the server offers a VFIO BAR slice over rdma_cm, the client
+ * RDMA-WRITEs a pattern into it and RDMA-READs it back. Shared between the
+ * option parser, the two sides and the event helper.
+ */
+#ifndef RDMACM_BAR_H
+#define RDMACM_BAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <endian.h>
+#include <rdma/rdma_cma.h>
+
+struct bar_opts {
+	const char *device; /* server: VFIO cdev or PCI address */
+	unsigned int bar;
+	uint64_t slice_offset, slice_length;
+	const char *addr; /* server: address to bind, client: to connect to */
+	const char *port;
+	uint64_t offset, length, seed; /* client: where in the slice, what */
+	bool revoke; /* server: clear memory decode before accepting */
+	unsigned int timeout_ms; /* each rdma_cm step and each completion */
+	unsigned int wait_ms; /* server: for the client to come and go */
+};
+
+/*
+ * What the server sends in the rdma_accept() private data, big endian:
+ * the slice's RDMA address (its offset in the BAR), its length and the
+ * rkeys of the two MRs over it.
+ */
+#define BAR_OFFER_MAGIC "VBRBAR1"
+struct bar_offer {
+	char magic[8];
+	uint64_t addr;
+	uint64_t length;
+	uint32_t write_rkey;
+	uint32_t read_rkey;
+};
+
+int bar_server(const struct bar_opts *o);
+int bar_client(const struct bar_opts *o);
+
+/* Print "rdmacm-bar: <fmt>" on stderr and exit 1. */
+void bar_fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+/*
+ * Wait up to @timeout_ms for the next event on @ec, which must be @want:
+ * the event (to rdma_ack_cm_event()), or exit 1 with a sentence that
+ * names @what, the event that came instead (or the timeout) and its
+ * status.
+ */
+struct rdma_cm_event *cm_wait(struct rdma_event_channel *ec,
+			      enum rdma_cm_event_type want,
+			      unsigned int timeout_ms, const char *what);
+
+#endif /* RDMACM_BAR_H */
