@@ -38,12 +38,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <infiniband/rxevbr.h>
 #include <infiniband/verbs.h>
 #include <vfiobar.h>
 
 #include "pattern.h"
 #include "rdma_loop.h"
-#include "rxe_mr_query.h"
 #include "vfio_block.h"
 
 #define RUN_TIMEOUT_MS 30000
@@ -394,17 +394,15 @@ static void decode(struct bar_mr *m, bool on)
 
 /* The MR's state as its driver reports it must be @want. */
 static void expect_state(struct bar_mr *m, uint32_t want,
-			 struct rxe_mr_info *info)
+			 struct rxevbr_mr_attr *info)
 {
-	char msg[160];
+	char msg[256];
 
-	if (rxe_mr_query(m->bar, info)) {
-		snprintf(msg, sizeof(msg), "MR query: %s", strerror(errno));
+	if (rxevbr_query_mr(m->bar, info, msg, sizeof(msg)))
 		fail(msg);
-	}
 	snprintf(msg, sizeof(msg),
 		 "MR state %s (expected %s), %llu invalidations, %llu faults",
-		 rxe_mr_state_str(info->state), rxe_mr_state_str(want),
+		 rxevbr_mr_state_str(info->state), rxevbr_mr_state_str(want),
 		 (unsigned long long)info->invalidations,
 		 (unsigned long long)info->faults);
 	if (info->state != want)
@@ -416,12 +414,12 @@ static void cmd_revoke_memory(struct bar_mr *m)
 {
 	const struct opts *o = m->o;
 	uint32_t lkey = m->bar->lkey, rkey = m->bar->rkey;
-	struct rxe_mr_info before, info;
+	struct rxevbr_mr_attr before, info;
 
 	do_write(m, o->offset, o->seed);
-	expect_state(m, RXE_MR_DMABUF_MAPPED, &before);
+	expect_state(m, RXEVBR_MR_MAPPED, &before);
 	decode(m, false);
-	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
+	expect_state(m, RXEVBR_MR_REVOKED, &info);
 	if (info.invalidations <= before.invalidations)
 		fail("the revoke did not invalidate the MR");
 
@@ -435,15 +433,15 @@ static void cmd_revoke_memory(struct bar_mr *m)
 	if (rdma_loop_reconnect(&m->loop))
 		exit(1);
 
-	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
+	expect_state(m, RXEVBR_MR_REVOKED, &info);
 
 	decode(m, true);
-	expect_state(m, RXE_MR_DMABUF_IDLE, &info);
+	expect_state(m, RXEVBR_MR_IDLE, &info);
 	if (m->bar->lkey != lkey || m->bar->rkey != rkey)
 		fail("keys changed");
 	ok("same MR, same lkey and rkey, QPs reconnected");
 	do_write(m, o->after_offset, o->seed + 2);
-	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
+	expect_state(m, RXEVBR_MR_MAPPED, &info);
 	if (info.faults <= before.faults)
 		fail("the MR was not mapped again on access");
 	do_read(m, o->after_offset, o->seed + 2);
@@ -457,11 +455,11 @@ static void cmd_revoke_memory(struct bar_mr *m)
 static void cmd_born_revoked(struct bar_mr *m)
 {
 	const struct opts *o = m->o;
-	struct rxe_mr_info info;
+	struct rxevbr_mr_attr info;
 
 	decode(m, false);
 	reg_bar(m);
-	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
+	expect_state(m, RXEVBR_MR_REVOKED, &info);
 	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
 	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
 		      IBV_WC_REM_ACCESS_ERR,
@@ -470,7 +468,7 @@ static void cmd_born_revoked(struct bar_mr *m)
 		exit(1);
 	decode(m, true);
 	do_write(m, o->after_offset, o->seed + 2);
-	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
+	expect_state(m, RXEVBR_MR_MAPPED, &info);
 }
 
 /*
@@ -481,7 +479,7 @@ static void cmd_born_revoked(struct bar_mr *m)
 static void cmd_close(struct bar_mr *m)
 {
 	const struct opts *o = m->o;
-	struct rxe_mr_info info;
+	struct rxevbr_mr_attr info;
 	struct ibv_mr *again;
 	char msg[128];
 
@@ -489,7 +487,7 @@ static void cmd_close(struct bar_mr *m)
 	vfiobar_close(m->dev);
 	m->dev = NULL;
 	ok("VFIO device closed");
-	expect_state(m, RXE_MR_DMABUF_GONE, &info);
+	expect_state(m, RXEVBR_MR_GONE, &info);
 	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
 	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
 		      IBV_WC_REM_ACCESS_ERR,
