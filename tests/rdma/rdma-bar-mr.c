@@ -26,6 +26,19 @@
  *     write at O, close the VFIO device: the MR is gone, a write at R
  *     fails, a new registration fails with ENODEV, dereg works.
  *
+ *   rdma-bar-mr state ... --offset O --revoked-offset R --after-offset A
+ *               [--flr-offset F] --length L --seed S
+ *     the MR through libvfiobar (vfiobar_mr_open() over the whole
+ *     slice, iova = slice offset), its state read with
+ *     vfiobar_mr_query() and vfiobar_mr_wait() at every step: mapped
+ *     after registration and a write at O (seed S); revoked by memory
+ *     decode off, where a write at R (S+1) fails; idle once decode is on,
+ *     mapped by a write at A (S+2); with --flr-offset, a PCIe FLR leaves
+ *     it idle and a write at F (S+3) maps it; gone once the VFIO device
+ *     is closed, where a second write at R fails. The counters must move
+ *     by exactly one per revoke or restore notification and one per
+ *     mapping.
+ *
  * Each check prints "ok: ..." or fails with a reason: exit 0, 1 on a
  * failed check, 2 on bad usage.
  */
@@ -36,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <infiniband/rxevbr.h>
@@ -43,6 +57,7 @@
 #include <vfiobar.h>
 
 #include "pattern.h"
+#include "nvme_pmr.h"
 #include "rdma_loop.h"
 #include "vfio_block.h"
 
@@ -57,11 +72,13 @@ struct opts {
 	struct vfiobar_range slice;
 	uint64_t mr_offset, mr_length, iova;
 	bool have_mr_length, have_iova;
-	uint64_t offset, revoked_offset, after_offset, length, seed;
-	bool have_offset, have_revoked, have_after, have_length, have_seed;
+	uint64_t offset, revoked_offset, after_offset, flr_offset, length, seed;
+	bool have_offset, have_revoked, have_after, have_flr, have_length,
+		have_seed;
 };
 
 struct bar_mr {
+	struct vfiobar_mr *vmr; /* state: the MR libvfiobar opened */
 	struct vfiobar_device *dev;
 	int dmabuf;
 	struct rdma_loop loop;
@@ -74,11 +91,12 @@ struct bar_mr {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rdma-bar-mr write|read|revoke-memory|born-revoked|close\n"
+		"usage: rdma-bar-mr write|read|revoke-memory|born-revoked|close|state\n"
 		"                   --device DEV --bar N\n"
 		"                   --slice OFF:LEN [--ibdev NAME] [--mr-offset O]\n"
 		"                   [--mr-length L] [--iova I] --offset O --length L\n"
-		"                   --seed S [--revoked-offset R --after-offset A]\n");
+		"                   --seed S [--revoked-offset R --after-offset A]\n"
+		"                   [--flr-offset F]\n");
 	exit(2);
 }
 
@@ -134,6 +152,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "offset", required_argument, NULL, 'o' },
 		{ "revoked-offset", required_argument, NULL, 'r' },
 		{ "after-offset", required_argument, NULL, 'a' },
+		{ "flr-offset", required_argument, NULL, 'F' },
 		{ "length", required_argument, NULL, 'l' },
 		{ "seed", required_argument, NULL, 's' },
 		{}
@@ -183,6 +202,10 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->after_offset = number("after-offset", optarg);
 			o->have_after = true;
 			break;
+		case 'F':
+			o->flr_offset = number("flr-offset", optarg);
+			o->have_flr = true;
+			break;
 		case 'l':
 			o->length = number("length", optarg);
 			o->have_length = true;
@@ -200,10 +223,10 @@ static void parse(struct opts *o, int argc, char **argv)
 		usage();
 	if (strcmp(o->cmd, "write") && strcmp(o->cmd, "read") &&
 	    strcmp(o->cmd, "revoke-memory") && strcmp(o->cmd, "born-revoked") &&
-	    strcmp(o->cmd, "close"))
+	    strcmp(o->cmd, "close") && strcmp(o->cmd, "state"))
 		usage();
 	if ((!strcmp(o->cmd, "revoke-memory") ||
-	     !strcmp(o->cmd, "born-revoked")) &&
+	     !strcmp(o->cmd, "born-revoked") || !strcmp(o->cmd, "state")) &&
 	    (!o->have_revoked || !o->have_after))
 		usage();
 	if (!strcmp(o->cmd, "close") && !o->have_revoked)
@@ -212,6 +235,13 @@ static void parse(struct opts *o, int argc, char **argv)
 		o->mr_length = o->slice.length - o->mr_offset;
 	if (!o->have_iova)
 		o->iova = o->mr_offset;
+	/* vfiobar_mr_open(): the whole slice, at the slice's BAR offset */
+	if (!strcmp(o->cmd, "state")) {
+		if (o->mr_offset || o->have_mr_length || o->have_iova)
+			usage();
+		o->mr_length = o->slice.length;
+		o->iova = o->slice.offset;
+	}
 }
 
 /* The pattern for @len bytes at MR offset @off, keyed by BAR offset. */
@@ -230,10 +260,23 @@ static void fill(const struct opts *o, uint8_t *buf, uint64_t off, uint64_t len,
 	 IBV_ACCESS_REMOTE_READ)
 #define BAR_ACCESS (HOST_ACCESS | IBV_ACCESS_REMOTE_ATOMIC)
 
+/* The QP pair and the host-memory MR. */
+static void open_loop(struct bar_mr *m, const struct opts *o)
+{
+	m->o = o;
+	if (rdma_loop_open(&m->loop, o->ibdev))
+		exit(1);
+
+	if (posix_memalign((void **)&m->buf, 4096, o->length))
+		fail("out of memory");
+	m->host = ibv_reg_mr(m->loop.pd, m->buf, o->length, HOST_ACCESS);
+	if (!m->host)
+		fail("ibv_reg_mr of the host buffer");
+}
+
 /* The VFIO device, the dma-buf, the QP pair and the host-memory MR. */
 static void open_all(struct bar_mr *m, const struct opts *o)
 {
-	m->o = o;
 	m->dev = vfiobar_open(o->path);
 	if (!m->dev) {
 		fprintf(stderr, "rdma-bar-mr: %s: %s\n", o->path,
@@ -247,14 +290,7 @@ static void open_all(struct bar_mr *m, const struct opts *o)
 			vfiobar_last_error(m->dev));
 		exit(1);
 	}
-	if (rdma_loop_open(&m->loop, o->ibdev))
-		exit(1);
-
-	if (posix_memalign((void **)&m->buf, 4096, o->length))
-		fail("out of memory");
-	m->host = ibv_reg_mr(m->loop.pd, m->buf, o->length, HOST_ACCESS);
-	if (!m->host)
-		fail("ibv_reg_mr of the host buffer");
+	open_loop(m, o);
 }
 
 static void reg_bar(struct bar_mr *m)
@@ -503,12 +539,207 @@ static void cmd_close(struct bar_mr *m)
 	ok("registration after close: ENODEV");
 }
 
+/* QEMU's NVMe PMR decodes only with PMRCTL.EN set; a reset clears it. */
+static void pmr_enable(struct bar_mr *m)
+{
+	if (!nvme_pmr_present(m->dev))
+		return;
+	if (nvme_pmr_enable(m->dev))
+		fail("enabling the NVMe PMR");
+	ok("NVMe PMR enabled");
+}
+
+/*
+ * The MR's state through libvfiobar must be @want, its counters @inv and
+ * @faults above @base.
+ */
+static void expect_vstate(struct bar_mr *m, int want,
+			  const struct vfiobar_mr_info *base, uint64_t inv,
+			  uint64_t faults)
+{
+	struct vfiobar_mr_info info;
+	char msg[320];
+
+	if (vfiobar_mr_query(m->vmr, &info)) {
+		snprintf(msg, sizeof(msg), "vfiobar_mr_query: %s",
+			 m->vmr->dev ? vfiobar_last_error(m->vmr->dev) :
+				       strerror(errno));
+		fail(msg);
+	}
+	snprintf(
+		msg, sizeof(msg),
+		"vfiobar_mr_query: %s (expected %s), invalidations +%llu (expected +%llu), faults +%llu (expected +%llu)",
+		vfiobar_mr_state_name(info.state), vfiobar_mr_state_name(want),
+		(unsigned long long)(info.invalidations - base->invalidations),
+		(unsigned long long)inv,
+		(unsigned long long)(info.faults - base->faults),
+		(unsigned long long)faults);
+	if (info.state != want ||
+	    info.invalidations - base->invalidations != inv ||
+	    info.faults - base->faults != faults)
+		fail(msg);
+	ok(msg);
+}
+
+/* vfiobar_mr_wait() for @want must return it within @timeout_ms. */
+static void wait_state(struct bar_mr *m, int want, int timeout_ms)
+{
+	struct vfiobar_mr_info info;
+	char msg[320];
+	int got;
+
+	got = vfiobar_mr_wait(m->vmr, VFIOBAR_MR_STATE_BIT(want), timeout_ms,
+			      &info);
+	if (got != want) {
+		snprintf(msg, sizeof(msg), "vfiobar_mr_wait for %s: %s",
+			 vfiobar_mr_state_name(want),
+			 got < 0 && m->vmr->dev ?
+				 vfiobar_last_error(m->vmr->dev) :
+				 vfiobar_mr_state_name(got));
+		fail(msg);
+	}
+	snprintf(msg, sizeof(msg), "vfiobar_mr_wait: %s",
+		 vfiobar_mr_state_name(got));
+	ok(msg);
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Waiting for a state the MR does not reach must give up with @err no
+ * sooner than asked (ETIMEDOUT), or at once for a gone MR (ENODEV).
+ */
+static void wait_refused(struct bar_mr *m, unsigned int states,
+			 int timeout_ms, int err)
+{
+	uint64_t start = mono_ms(), took;
+	char msg[320];
+	int got;
+
+	errno = 0;
+	got = vfiobar_mr_wait(m->vmr, states, timeout_ms, NULL);
+	took = mono_ms() - start;
+	snprintf(msg, sizeof(msg),
+		 "vfiobar_mr_wait (%d ms): %d, %s after %llu ms (expected %s)",
+		 timeout_ms, got, strerror(errno), (unsigned long long)took,
+		 strerror(err));
+	if (got != -1 || errno != err ||
+	    (err == ETIMEDOUT && took < (uint64_t)timeout_ms))
+		fail(msg);
+	ok(msg);
+}
+
+/*
+ * Revocation as an application sees it through libvfiobar. The counts
+ * come from the exporter's contract (docs/revocation.md): one
+ * move_notify when decode goes off, one when it comes back, two for an
+ * FLR (revoke, reset, restore in one section); and from the importer's:
+ * one fault per access that finds the MR unmapped and maps it, none for
+ * an access refused while revoked.
+ */
+static void cmd_state(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	struct vfiobar_mr_info base;
+	char err[256];
+
+	m->vmr = vfiobar_mr_open(m->loop.pd, o->path, o->bar, o->slice.offset,
+				 o->slice.length, BAR_ACCESS, err, sizeof(err));
+	if (!m->vmr)
+		fail(err);
+	m->dev = m->vmr->dev;
+	m->bar = m->vmr->mr;
+	m->dmabuf = -1;
+	snprintf(err, sizeof(err),
+		 "vfiobar_mr_open: BAR%u slice %#llx+%#llx, lkey %#x rkey %#x",
+		 o->bar, (unsigned long long)o->slice.offset,
+		 (unsigned long long)o->slice.length, m->bar->lkey,
+		 m->bar->rkey);
+	ok(err);
+	pmr_enable(m);
+
+	if (vfiobar_mr_query(m->vmr, &base))
+		fail(vfiobar_last_error(m->dev));
+	/* registration maps once, to catch an exporter that refuses */
+	expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 0, 0);
+	do_write(m, o->offset, o->seed);
+	expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 0, 0);
+
+	decode(m, false);
+	wait_state(m, VFIOBAR_MR_REVOKED, 5000);
+	expect_vstate(m, VFIOBAR_MR_REVOKED, &base, 1, 0);
+	wait_refused(m,
+		     VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED) |
+			     VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE),
+		     300, ETIMEDOUT);
+	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
+		      IBV_WC_REM_ACCESS_ERR, "RDMA WRITE into the revoked BAR");
+	if (rdma_loop_reconnect(&m->loop))
+		exit(1);
+	expect_vstate(m, VFIOBAR_MR_REVOKED, &base, 1, 0);
+
+	decode(m, true);
+	wait_state(m, VFIOBAR_MR_IDLE, 5000);
+	expect_vstate(m, VFIOBAR_MR_IDLE, &base, 2, 0);
+	do_write(m, o->after_offset, o->seed + 2);
+	expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 2, 1);
+
+	if (o->have_flr) {
+		if (vfio_block_pcie_flr(m->dev)) {
+			snprintf(err, sizeof(err), "PCIe FLR: %s%s",
+				 strerror(errno),
+				 errno == ENOTSUP ?
+					 " (the device does not advertise FLR)" :
+					 "");
+			fail(err);
+		}
+		ok("PCIe FLR through VFIO's config space");
+		wait_state(m, VFIOBAR_MR_IDLE, 5000);
+		expect_vstate(m, VFIOBAR_MR_IDLE, &base, 4, 1);
+		pmr_enable(m);
+		do_write(m, o->flr_offset, o->seed + 3);
+		expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 4, 2);
+		do_read(m, o->flr_offset, o->seed + 3);
+	}
+	do_read(m, o->after_offset, o->seed + 2);
+	do_read(m, o->offset, o->seed);
+
+	/* the device closed under the MR: gone, for good */
+	vfiobar_close(m->vmr->dev);
+	m->vmr->dev = NULL;
+	m->dev = NULL;
+	ok("VFIO device closed");
+	wait_state(m, VFIOBAR_MR_GONE, 5000);
+	wait_refused(m, VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED), 10000, ENODEV);
+	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
+		      IBV_WC_REM_ACCESS_ERR,
+		      "RDMA WRITE into the BAR of a closed device");
+	if (ibv_dereg_mr(m->host) || vfiobar_mr_close(m->vmr))
+		fail("deregistration");
+	ok("MRs deregistered");
+	rdma_loop_close(&m->loop);
+	free(m->buf);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {};
 	struct bar_mr m = {};
 
 	parse(&o, argc, argv);
+	if (!strcmp(o.cmd, "state")) {
+		open_loop(&m, &o);
+		cmd_state(&m);
+		return 0;
+	}
 	open_all(&m, &o);
 
 	if (!strcmp(o.cmd, "born-revoked")) {
