@@ -107,7 +107,7 @@ VRXE_EXPORT int rxevbr_query_mr(struct ibv_mr *mr, struct rxevbr_mr_attr *attr,
 		err[0] = '\0';
 	if (!mr || !attr || !mr->context || !mr->context->device)
 		return query_fail(EINVAL, err, err_len, "rxevbr_query_mr: %s",
-				  !mr   ? "no MR" :
+				  !mr	? "no MR" :
 				  !attr ? "no attribute struct to fill" :
 					  "the MR has no device context");
 	name = mr->context->device->name;
@@ -126,9 +126,10 @@ VRXE_EXPORT int rxevbr_query_mr(struct ibv_mr *mr, struct rxevbr_mr_attr *attr,
 			"rxevbr_query_mr on %s: the kernel's rxe has no MR query method (it needs the vfio-bar-rdma importer series)",
 			name);
 	if (ret)
-		return query_fail(ret, err, err_len,
-				  "rxevbr_query_mr on %s: the kernel refused MR %u",
-				  name, mr->handle);
+		return query_fail(
+			ret, err, err_len,
+			"rxevbr_query_mr on %s: the kernel refused MR %u", name,
+			mr->handle);
 	*attr = a;
 	return 0;
 }
@@ -136,10 +137,8 @@ VRXE_EXPORT int rxevbr_query_mr(struct ibv_mr *mr, struct rxevbr_mr_attr *attr,
 VRXE_EXPORT const char *rxevbr_mr_state_str(uint32_t state)
 {
 	static const char *const names[] = {
-		[RXEVBR_MR_NONE] = "none",
-		[RXEVBR_MR_MAPPED] = "mapped",
-		[RXEVBR_MR_IDLE] = "idle",
-		[RXEVBR_MR_REVOKED] = "revoked",
+		[RXEVBR_MR_NONE] = "none", [RXEVBR_MR_MAPPED] = "mapped",
+		[RXEVBR_MR_IDLE] = "idle", [RXEVBR_MR_REVOKED] = "revoked",
 		[RXEVBR_MR_GONE] = "gone",
 	};
 

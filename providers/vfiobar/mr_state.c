@@ -29,14 +29,14 @@
 #define WAIT_FIRST_MS 1
 #define WAIT_MAX_MS 50
 
-#define ALL_STATES                                                     \
-	(VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED) |                     \
-	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_REVOKED) |                    \
-	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_GONE) |                       \
+#define ALL_STATES                                  \
+	(VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED) |  \
+	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_REVOKED) | \
+	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_GONE) |    \
 	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE))
 
-typedef int (*rxevbr_query_fn)(struct ibv_mr *, struct rxevbr_mr_attr *,
-			       char *, size_t);
+typedef int (*rxevbr_query_fn)(struct ibv_mr *, struct rxevbr_mr_attr *, char *,
+			       size_t);
 
 static rxevbr_query_fn find_query(void)
 {
@@ -140,20 +140,20 @@ static void sleep_ms(unsigned int ms)
 }
 
 VFIOBAR_EXPORT int vfiobar_mr_wait(struct vfiobar_mr *vmr, unsigned int states,
-				   int timeout_ms,
-				   struct vfiobar_mr_info *info)
+				   int timeout_ms, struct vfiobar_mr_info *info)
 {
 	struct vfiobar_mr_info cur;
 	unsigned int pause = WAIT_FIRST_MS;
 	uint64_t start = now_ms(), waited;
 
 	if (!vmr || !states || (states & ~ALL_STATES) || timeout_ms < -1)
-		return vfiobar_fail(
-			vmr ? vmr->dev : NULL, EINVAL, "vfiobar_mr_wait: %s",
-			!vmr		      ? "no MR" :
-			!states		      ? "no state to wait for" :
-			(states & ~ALL_STATES) ? "unknown state bits" :
-						 "a timeout below -1 ms");
+		return vfiobar_fail(vmr ? vmr->dev : NULL, EINVAL,
+				    "vfiobar_mr_wait: %s",
+				    !vmr    ? "no MR" :
+				    !states ? "no state to wait for" :
+				    (states & ~ALL_STATES) ?
+					      "unknown state bits" :
+					      "a timeout below -1 ms");
 	for (;;) {
 		if (vfiobar_mr_query(vmr, &cur))
 			return -1;

@@ -144,9 +144,8 @@ int main(void)
 	CHECK_EQ(k.hdr.method_id, 0x1000);
 	CHECK_EQ(k.hdr.driver_id, RDMA_DRIVER_RXE);
 	CHECK_EQ(k.hdr.num_attrs, 4);
-	CHECK_EQ(k.hdr.length,
-		 sizeof(struct ib_uverbs_ioctl_hdr) +
-			 4 * sizeof(struct ib_uverbs_attr));
+	CHECK_EQ(k.hdr.length, sizeof(struct ib_uverbs_ioctl_hdr) +
+				       4 * sizeof(struct ib_uverbs_attr));
 	CHECK_EQ(k.attrs[0].attr_id, 0x1000);
 	CHECK_EQ(k.attrs[0].data, 7);
 	CHECK_EQ(k.attrs[1].attr_id, 0x1001);

@@ -17,20 +17,20 @@
 #include "vfiobar_int.h"
 
 /* -1, errno @want and @why in the handle's last error */
-#define REFUSED(call, want, why)                                           \
-	do {                                                               \
-		int _r;                                                    \
-		errno = 0;                                                 \
-		_r = (call);                                               \
-		if (_r != -1 || errno != (want) ||                         \
-		    !strstr(vfiobar_last_error(&dev), (why))) {            \
-			fprintf(stderr,                                    \
+#define REFUSED(call, want, why)                                               \
+	do {                                                                   \
+		int _r;                                                        \
+		errno = 0;                                                     \
+		_r = (call);                                                   \
+		if (_r != -1 || errno != (want) ||                             \
+		    !strstr(vfiobar_last_error(&dev), (why))) {                \
+			fprintf(stderr,                                        \
 				"%s:%d: FAIL: %s = %d errno %d '%s'; want -1 " \
-				"errno %d '%s'\n",                         \
-				__FILE__, __LINE__, #call, _r, errno,      \
-				vfiobar_last_error(&dev), (want), (why));  \
-			check_failures++;                                  \
-		}                                                          \
+				"errno %d '%s'\n",                             \
+				__FILE__, __LINE__, #call, _r, errno,          \
+				vfiobar_last_error(&dev), (want), (why));      \
+			check_failures++;                                      \
+		}                                                              \
 	} while (0)
 
 int main(void)
@@ -85,8 +85,8 @@ int main(void)
 		"vfiobar_mr_wait: no state to wait for");
 	REFUSED(vfiobar_mr_wait(&vmr, VFIOBAR_MR_STATE_BIT(4), 0, &info),
 		EINVAL, "vfiobar_mr_wait: unknown state bits");
-	REFUSED(vfiobar_mr_wait(&vmr, VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE),
-				-2, &info),
+	REFUSED(vfiobar_mr_wait(&vmr, VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE), -2,
+				&info),
 		EINVAL, "vfiobar_mr_wait: a timeout below -1 ms");
 
 	CHECK(!strcmp(vfiobar_mr_state_name(VFIOBAR_MR_MAPPED), "mapped"));

@@ -23,8 +23,8 @@
 /* longest single wait, so that a signal ends --hold promptly */
 #define HOLD_SLICE_MS 200
 
-#define ALL_STATES                                 \
-	(VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED) | \
+#define ALL_STATES                                  \
+	(VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED) |  \
 	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_REVOKED) | \
 	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_GONE) |    \
 	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE))
@@ -104,7 +104,8 @@ int hold_mr(const struct opts *o, struct vfiobar_mr *vmr)
 	while (!stop && state != VFIOBAR_MR_GONE && (now = now_ms()) < end) {
 		wait = end - now < HOLD_SLICE_MS ? (int)(end - now) :
 						   HOLD_SLICE_MS;
-		if (vfiobar_mr_wait(vmr, ALL_STATES & ~VFIOBAR_MR_STATE_BIT(state),
+		if (vfiobar_mr_wait(vmr,
+				    ALL_STATES & ~VFIOBAR_MR_STATE_BIT(state),
 				    wait, &info) < 0) {
 			if (errno == ETIMEDOUT)
 				continue;
