@@ -77,12 +77,14 @@ VFIOBAR_EXPORT int vfiobar_mr_query(struct vfiobar_mr *vmr,
 	char why[VFIOBAR_ERR_LEN];
 	int state;
 
-	if (!vmr || !info || !vmr->mr)
+	if (!vmr || !info || !vmr->mr || !vmr->mr->context ||
+	    !vmr->mr->context->device)
 		return vfiobar_fail(vmr ? vmr->dev : NULL, EINVAL,
 				    "vfiobar_mr_query: %s",
-				    !vmr  ? "no MR" :
-				    !info ? "no info struct to fill" :
-					    "the handle holds no MR");
+				    !vmr     ? "no MR" :
+				    !info    ? "no info struct to fill" :
+				    !vmr->mr ? "the handle holds no MR" :
+					       "the MR has no device context");
 	query = find_query();
 	if (!query)
 		return vfiobar_fail(

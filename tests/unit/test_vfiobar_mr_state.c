@@ -68,6 +68,10 @@ int main(void)
 	REFUSED(vfiobar_mr_query(&vmr, &info), EINVAL,
 		"vfiobar_mr_query: the handle holds no MR");
 	vmr.mr = &mr;
+	mr.context = NULL;
+	REFUSED(vfiobar_mr_query(&vmr, &info), EINVAL,
+		"vfiobar_mr_query: the MR has no device context");
+	mr.context = &ctx;
 
 	/* the provider's refusal, word for word, through libvfiobar */
 	REFUSED(vfiobar_mr_query(&vmr, &info), EOPNOTSUPP,
