@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Manual pages: every roff page under providers/*/man and tools/*/man
-# formats without a groff warning and is installed where man(1) finds
-# it; every symbol a library's version map exports is named in the NAME
-# section of a page of that library (roff, or markdown not yet
-# converted).
+# Manual pages: every page under providers/*/man and tools/*/man, roff
+# or markdown (turned into roff by scripts/md2man at build time), is
+# installed where man(1) finds it and formats without a groff warning;
+# every symbol a library's version map exports is named in the NAME
+# section of a page of that library.
 #
 #   man-pages.sh SOURCE-DIR BUILD-DIR
 set -uo pipefail
@@ -20,18 +20,24 @@ trap 'rm -rf "$root"' EXIT
 cmake --install "$build" --prefix "$root" >/dev/null ||
 	fail "cmake --install $build failed"
 
+# every page written, roff or markdown, is installed, and every installed
+# page formats without a groff warning
 pages=0
-for page in "$src"/providers/*/man/*.[1-8] "$src"/tools/*/man/*.[1-8]; do
+for page in "$src"/providers/*/man/*.[1-8] "$src"/providers/*/man/*.[1-8].md \
+	"$src"/tools/*/man/*.[1-8] "$src"/tools/*/man/*.[1-8].md; do
 	[ -e "$page" ] || continue
 	pages=$((pages + 1))
-	name=$(basename "$page")
-	out=$(groff -man -ww -z "$page" 2>&1)
-	[ -z "$out" ] || fail "$name: groff says: $out"
-	head -n 3 "$page" | grep -q '^\.TH ' || fail "$name: no .TH line at the top"
-	[ -f "$root/share/man/man${name##*.}/$name" ] ||
+	name=$(basename "$page" .md)
+	inst=$root/share/man/man${name##*.}/$name
+	if [ ! -f "$inst" ]; then
 		fail "$name is not installed (share/man/man${name##*.})"
+		continue
+	fi
+	out=$(groff -man -ww -z "$inst" 2>&1)
+	[ -z "$out" ] || fail "$name: groff says: $out"
+	grep -q '^\.TH ' "$inst" || fail "$name: no .TH line"
 done
-[ "$pages" -gt 0 ] || fail "no roff pages found under $src"
+[ "$pages" -gt 0 ] || fail "no manual pages found under $src"
 
 # names SECTION-FILES...: the words of every NAME section
 names() {
@@ -51,4 +57,4 @@ for map in "$src"/providers/*/*.map; do
 done
 
 [ "$fails" -eq 0 ] || { echo "man-pages: $fails failure(s)" >&2; exit 1; }
-echo "man-pages: ok ($pages roff pages)"
+echo "man-pages: ok ($pages pages)"
