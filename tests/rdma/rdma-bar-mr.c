@@ -49,7 +49,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <infiniband/rxevbr.h>
@@ -603,14 +602,6 @@ static void wait_state(struct bar_mr *m, int want, int timeout_ms)
 	ok(msg);
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /*
  * Waiting for a state the MR does not reach must give up with @err no
  * sooner than asked (ETIMEDOUT), or at once for a gone MR (ENODEV).
@@ -618,13 +609,13 @@ static uint64_t mono_ms(void)
 static void wait_refused(struct bar_mr *m, unsigned int states,
 			 int timeout_ms, int err)
 {
-	uint64_t start = mono_ms(), took;
+	uint64_t start = rdma_loop_now_ms(), took;
 	char msg[320];
 	int got;
 
 	errno = 0;
 	got = vfiobar_mr_wait(m->vmr, states, timeout_ms, NULL);
-	took = mono_ms() - start;
+	took = rdma_loop_now_ms() - start;
 	snprintf(msg, sizeof(msg),
 		 "vfiobar_mr_wait (%d ms): %d, %s after %llu ms (expected %s)",
 		 timeout_ms, got, strerror(errno), (unsigned long long)took,
