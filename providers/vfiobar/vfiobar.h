@@ -140,7 +140,8 @@ enum vfiobar_mr_state {
 
 struct vfiobar_mr_info {
 	int state; /* enum vfiobar_mr_state */
-	uint64_t invalidations; /* revocations of the mapping so far */
+	/* exporter notifications so far: a revoke and a restore each count */
+	uint64_t invalidations;
 	uint64_t faults; /* accesses that found it unmapped and mapped it */
 };
 

@@ -35,7 +35,7 @@ enum rxevbr_mr_state {
 struct rxevbr_mr_attr {
 	uint32_t state; /* enum rxevbr_mr_state */
 	uint32_t reserved;
-	/* how often the exporter revoked the mapping (move_notify) */
+	/* exporter notifications (move_notify): revoke and restore each count */
 	uint64_t invalidations;
 	/* how often an access found nothing mapped and mapped it */
 	uint64_t faults;
