@@ -95,3 +95,35 @@ function(vbr_add_script_test name)
   set_tests_properties(${name} PROPERTIES LABELS "${A_LABELS}"
     TIMEOUT ${A_TIMEOUT})
 endfunction()
+
+# vbr_add_man_pages(DIR): install the manual pages in DIR. Roff pages
+# (NAME.N) are installed as they are; markdown ones (NAME.N.md, the
+# rdma-core habit) are turned into roff by scripts/md2man at build time.
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+function(vbr_add_man_pages dir)
+  file(GLOB roff CONFIGURE_DEPENDS ${dir}/*.[1-8])
+  file(GLOB md CONFIGURE_DEPENDS ${dir}/*.[1-8].md)
+  set(outs)
+  file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/man)
+  foreach(page ${md})
+    get_filename_component(name ${page} NAME)
+    string(REGEX REPLACE "\\.md$" "" name ${name})
+    set(out ${CMAKE_CURRENT_BINARY_DIR}/man/${name})
+    add_custom_command(OUTPUT ${out}
+      COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/md2man
+              ${page} ${out}
+      DEPENDS ${page} ${PROJECT_SOURCE_DIR}/scripts/md2man
+      VERBATIM)
+    list(APPEND outs ${out})
+  endforeach()
+  foreach(page ${roff} ${outs})
+    get_filename_component(name ${page} NAME)
+    string(REGEX MATCH "[1-8]$" sect ${name})
+    install(FILES ${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${sect})
+  endforeach()
+  if(outs)
+    file(RELATIVE_PATH rel ${PROJECT_SOURCE_DIR} ${dir})
+    string(MAKE_C_IDENTIFIER "man_${rel}" target)
+    add_custom_target(${target} ALL DEPENDS ${outs})
+  endif()
+endfunction()

@@ -23,6 +23,11 @@ prefix=$(dirname "$(dirname "$(find "$scratch/root" -name vfiobar.pc -path '*/pk
 libdir=$prefix
 prefix=$(cd "$libdir/.." && pwd)
 [ -f "$prefix/include/vfiobar.h" ] || fail "no vfiobar.h under $prefix/include"
+# the rxe provider: the name libibverbs opens links to the library
+# applications link for its calls, and its header is installed
+[ "$(readlink "$libdir/librxe-vbr-rdmav34.so")" = librxe-vbr.so.1 ] ||
+	fail "librxe-vbr-rdmav34.so is not a link to librxe-vbr.so.1"
+[ -f "$prefix/include/infiniband/rxevbr.h" ] || fail "no infiniband/rxevbr.h installed"
 
 # the loader must take the installed library, not the build tree's
 check_run() {

@@ -133,6 +133,14 @@ static const struct verbs_device_ops vrxe_dev_ops = {
 	.alloc_context = vrxe_alloc_context,
 };
 
+bool vrxe_owns_device(struct ibv_device *dev)
+{
+	struct verbs_device *vdev =
+		vrxe_container_of(dev, struct verbs_device, device);
+
+	return vdev->ops == &vrxe_dev_ops;
+}
+
 static void __attribute__((constructor)) vrxe_register(void)
 {
 	if (vrxe_debug())

@@ -149,6 +149,9 @@ void vrxe_cq_ex_init(struct vrxe_cq *cq, uint64_t wc_flags);
 /* dmabuf_errno.c: the errno ibv_reg_dmabuf_mr() reports */
 int vrxe_dmabuf_errno(int fd, int kernel_err);
 
+/* device.c: whether this provider serves @dev (libvfiobar's MRs may not) */
+bool vrxe_owns_device(struct ibv_device *dev);
+
 /* wr.c: the ibv_wr_* API */
 void vrxe_qp_ex_init(struct vrxe_qp *qp, uint64_t send_ops_flags);
 

@@ -54,6 +54,18 @@ int vfiobar_fail(struct vfiobar_device *dev, int err, const char *fmt, ...)
 	return -1;
 }
 
+/* Fail a call with errno @err and @msg, a whole sentence; returns -1. */
+int vfiobar_fail_str(struct vfiobar_device *dev, int err, const char *msg)
+{
+	if (dev) {
+		pthread_mutex_lock(&dev->err_lock);
+		snprintf(dev->err, sizeof(dev->err), "%s", msg);
+		pthread_mutex_unlock(&dev->err_lock);
+	}
+	errno = err;
+	return -1;
+}
+
 void vfiobar_clear_error(struct vfiobar_device *dev)
 {
 	pthread_mutex_lock(&dev->err_lock);

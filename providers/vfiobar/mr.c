@@ -186,18 +186,3 @@ VFIOBAR_EXPORT int vfiobar_mr_close(struct vfiobar_mr *vmr)
 	}
 	return 0;
 }
-
-VFIOBAR_EXPORT int vfiobar_mr_state(struct vfiobar_mr *vmr)
-{
-	if (!vmr) {
-		errno = EINVAL;
-		return -1;
-	}
-	/*
-	 * The state lives in the kernel's RDMA importer, which has no query
-	 * for userspace yet: say so instead of guessing.
-	 */
-	return vfiobar_fail(
-		vmr->dev, ENOTSUP,
-		"vfiobar_mr_state: the kernel's RDMA importer has no MR state query yet (in progress)");
-}

@@ -129,14 +129,33 @@ struct vfiobar_mr *vfiobar_mr_open(struct ibv_pd *pd, const char *path,
 				   size_t err_len);
 int vfiobar_mr_close(struct vfiobar_mr *vmr);
 
-/* states vfiobar_mr_state() will report */
+/*
+ * The state of a vfiobar_mr's mapping, as its RDMA provider reports it
+ * (the rxe-vbr provider's rxevbr_query_mr()). The values never change;
+ * IDLE came last.
+ */
 enum vfiobar_mr_state {
-	VFIOBAR_MR_MAPPED,
-	VFIOBAR_MR_REVOKED,
-	VFIOBAR_MR_GONE,
+	VFIOBAR_MR_MAPPED, /* mapped: accesses reach the BAR */
+	VFIOBAR_MR_REVOKED, /* access taken away for now (FLR, reset, ...) */
+	VFIOBAR_MR_GONE, /* for good: the device was closed or unbound */
+	VFIOBAR_MR_IDLE, /* access allowed, mapped again on the next access */
+};
+
+/* a set of states for vfiobar_mr_wait() */
+#define VFIOBAR_MR_STATE_BIT(state) (1u << (state))
+
+struct vfiobar_mr_info {
+	int state; /* enum vfiobar_mr_state */
+	/* exporter notifications so far: a revoke and a restore each count */
+	uint64_t invalidations;
+	uint64_t faults; /* accesses that found it unmapped and mapped it */
 };
 
 int vfiobar_mr_state(struct vfiobar_mr *vmr);
+int vfiobar_mr_query(struct vfiobar_mr *vmr, struct vfiobar_mr_info *info);
+int vfiobar_mr_wait(struct vfiobar_mr *vmr, unsigned int states,
+		    int timeout_ms, struct vfiobar_mr_info *info);
+const char *vfiobar_mr_state_name(int state);
 
 #ifdef __cplusplus
 }

@@ -39,6 +39,19 @@
  *     write at O, close the VFIO device: the MR is gone, a write at R
  *     fails, a new registration fails with ENODEV, dereg works.
  *
+ *   rdma-bar-mr state ... --offset O --revoked-offset R --after-offset A
+ *               [--flr-offset F] --length L --seed S
+ *     the MR through libvfiobar (vfiobar_mr_open() over the whole
+ *     slice, iova = slice offset), its state read with
+ *     vfiobar_mr_query() and vfiobar_mr_wait() at every step: mapped
+ *     after registration and a write at O (seed S); revoked by memory
+ *     decode off, where a write at R (S+1) fails; idle once decode is on,
+ *     mapped by a write at A (S+2); with --flr-offset, a PCIe FLR leaves
+ *     it idle and a write at F (S+3) maps it; gone once the VFIO device
+ *     is closed, where a second write at R fails. The counters must move
+ *     by exactly one per revoke or restore notification and one per
+ *     mapping.
+ *
  * Each check prints "ok: ..." or fails with a reason: exit 0, 1 on a
  * failed check, 2 on bad usage.
  */
@@ -53,13 +66,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <infiniband/rxevbr.h>
 #include <infiniband/verbs.h>
 #include <vfiobar.h>
 
 #include "nvme_pmr.h"
 #include "pattern.h"
 #include "rdma_loop.h"
-#include "rxe_mr_query.h"
 #include "vfio_block.h"
 
 #define RUN_TIMEOUT_MS 30000
@@ -74,12 +87,14 @@ struct opts {
 	struct vfiobar_range slice;
 	uint64_t mr_offset, mr_length, iova;
 	bool have_mr_length, have_iova;
-	uint64_t offset, revoked_offset, after_offset, length, seed;
+	uint64_t offset, revoked_offset, after_offset, flr_offset, length, seed;
 	unsigned int iterations;
-	bool have_offset, have_revoked, have_after, have_length, have_seed;
+	bool have_offset, have_revoked, have_after, have_flr, have_length,
+		have_seed;
 };
 
 struct bar_mr {
+	struct vfiobar_mr *vmr; /* state: the MR libvfiobar opened */
 	struct vfiobar_device *dev;
 	int dmabuf;
 	struct rdma_loop loop;
@@ -93,13 +108,14 @@ struct bar_mr {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rdma-bar-mr write|read|revoke|revoke-memory|born-revoked|close|storm\n"
+		"usage: rdma-bar-mr write|read|revoke|revoke-memory|born-revoked|close|storm|state\n"
 		"                   --device DEV --bar N\n"
 		"                   --slice OFF:LEN [--ibdev NAME] [--mr-offset O]\n"
 		"                   [--mr-length L] [--iova I] --offset O --length L\n"
 		"                   --seed S [--revoked-offset R --after-offset A]\n"
 		"                   [--path memory-disable|d3hot|runtime-pm|reset|\n"
-		"                           hot-reset|flr|unbind] [--iterations N]\n");
+		"                           hot-reset|flr|unbind] [--iterations N]\n"
+		"                   [--flr-offset F]\n");
 	exit(2);
 }
 
@@ -155,6 +171,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "offset", required_argument, NULL, 'o' },
 		{ "revoked-offset", required_argument, NULL, 'r' },
 		{ "after-offset", required_argument, NULL, 'a' },
+		{ "flr-offset", required_argument, NULL, 'F' },
 		{ "length", required_argument, NULL, 'l' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "path", required_argument, NULL, 'p' },
@@ -206,6 +223,10 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->after_offset = number("after-offset", optarg);
 			o->have_after = true;
 			break;
+		case 'F':
+			o->flr_offset = number("flr-offset", optarg);
+			o->have_flr = true;
+			break;
 		case 'l':
 			o->length = number("length", optarg);
 			o->have_length = true;
@@ -244,7 +265,8 @@ static void parse(struct opts *o, int argc, char **argv)
 	}
 	if (strcmp(o->cmd, "write") && strcmp(o->cmd, "read") &&
 	    strcmp(o->cmd, "revoke") && strcmp(o->cmd, "born-revoked") &&
-	    strcmp(o->cmd, "close") && strcmp(o->cmd, "storm"))
+	    strcmp(o->cmd, "close") && strcmp(o->cmd, "storm") &&
+	    strcmp(o->cmd, "state"))
 		usage();
 	if ((!strcmp(o->cmd, "revoke") || !strcmp(o->cmd, "storm")) !=
 	    !!o->path_kind)
@@ -259,7 +281,8 @@ static void parse(struct opts *o, int argc, char **argv)
 		if (!o->have_revoked)
 			usage();
 	} else if ((!strcmp(o->cmd, "revoke") ||
-		    !strcmp(o->cmd, "born-revoked")) &&
+		    !strcmp(o->cmd, "born-revoked") ||
+		    !strcmp(o->cmd, "state")) &&
 		   (!o->have_revoked || !o->have_after)) {
 		usage();
 	}
@@ -269,6 +292,13 @@ static void parse(struct opts *o, int argc, char **argv)
 		o->mr_length = o->slice.length - o->mr_offset;
 	if (!o->have_iova)
 		o->iova = o->mr_offset;
+	/* vfiobar_mr_open(): the whole slice, at the slice's BAR offset */
+	if (!strcmp(o->cmd, "state")) {
+		if (o->mr_offset || o->have_mr_length || o->have_iova)
+			usage();
+		o->mr_length = o->slice.length;
+		o->iova = o->slice.offset;
+	}
 }
 
 /* The pattern for @len bytes at MR offset @off, keyed by BAR offset. */
@@ -297,10 +327,23 @@ static void pmr_enable(struct bar_mr *m)
 	}
 }
 
+/* The QP pair and the host-memory MR. */
+static void open_loop(struct bar_mr *m, const struct opts *o)
+{
+	m->o = o;
+	if (rdma_loop_open(&m->loop, o->ibdev))
+		exit(1);
+
+	if (posix_memalign((void **)&m->buf, 4096, o->length))
+		fail("out of memory");
+	m->host = ibv_reg_mr(m->loop.pd, m->buf, o->length, HOST_ACCESS);
+	if (!m->host)
+		fail("ibv_reg_mr of the host buffer");
+}
+
 /* The VFIO device, the dma-buf, the QP pair and the host-memory MR. */
 static void open_all(struct bar_mr *m, const struct opts *o)
 {
-	m->o = o;
 	m->dev = vfiobar_open(o->path);
 	if (!m->dev) {
 		fprintf(stderr, "rdma-bar-mr: %s: %s\n", o->path,
@@ -317,14 +360,7 @@ static void open_all(struct bar_mr *m, const struct opts *o)
 	/* QEMU's NVMe PMR decodes only while enabled, and resets clear that */
 	m->nvme_pmr = o->bar == NVME_PMR_BAR && nvme_pmr_present(m->dev);
 	pmr_enable(m);
-	if (rdma_loop_open(&m->loop, o->ibdev))
-		exit(1);
-
-	if (posix_memalign((void **)&m->buf, 4096, o->length))
-		fail("out of memory");
-	m->host = ibv_reg_mr(m->loop.pd, m->buf, o->length, HOST_ACCESS);
-	if (!m->host)
-		fail("ibv_reg_mr of the host buffer");
+	open_loop(m, o);
 }
 
 static void reg_bar(struct bar_mr *m)
@@ -464,17 +500,15 @@ static void decode(struct bar_mr *m, bool on)
 
 /* The MR's state as its driver reports it must be @want. */
 static void expect_state(struct bar_mr *m, uint32_t want,
-			 struct rxe_mr_info *info)
+			 struct rxevbr_mr_attr *info)
 {
-	char msg[160];
+	char msg[256];
 
-	if (rxe_mr_query(m->bar, info)) {
-		snprintf(msg, sizeof(msg), "MR query: %s", strerror(errno));
+	if (rxevbr_query_mr(m->bar, info, msg, sizeof(msg)))
 		fail(msg);
-	}
 	snprintf(msg, sizeof(msg),
 		 "MR state %s (expected %s), %llu invalidations, %llu faults",
-		 rxe_mr_state_str(info->state), rxe_mr_state_str(want),
+		 rxevbr_mr_state_str(info->state), rxevbr_mr_state_str(want),
 		 (unsigned long long)info->invalidations,
 		 (unsigned long long)info->faults);
 	if (info->state != want)
@@ -502,11 +536,11 @@ static void revoke_unbind(struct bar_mr *m)
 {
 	const struct opts *o = m->o;
 	char bdf[64], stack[4096], state;
-	struct rxe_mr_info info;
+	struct rxevbr_mr_attr info;
 	pid_t pid;
 
 	do_write(m, o->offset, o->seed);
-	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
+	expect_state(m, RXEVBR_MR_MAPPED, &info);
 	if (vfio_pci_address(o->path, bdf, sizeof(bdf)))
 		fail("no PCI address for the device");
 	pid = vfio_unbind_start(bdf);
@@ -520,7 +554,7 @@ static void revoke_unbind(struct bar_mr *m)
 	}
 	ok("unbind waits in vfio_unregister_group_dev while the device is open");
 	do_read(m, o->offset, o->seed);
-	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
+	expect_state(m, RXEVBR_MR_MAPPED, &info);
 	vfiobar_close(m->dev);
 	m->dev = NULL;
 	if (!vfio_child_succeeded(pid))
@@ -528,7 +562,7 @@ static void revoke_unbind(struct bar_mr *m)
 	if (vfio_pci_has_driver(bdf))
 		fail("the device still has a driver after unbind");
 	ok("closing the device let the unbind complete");
-	expect_state(m, RXE_MR_DMABUF_GONE, &info);
+	expect_state(m, RXEVBR_MR_GONE, &info);
 	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
 	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
 		      IBV_WC_REM_ACCESS_ERR,
@@ -540,18 +574,18 @@ static void cmd_revoke(struct bar_mr *m)
 	const struct opts *o = m->o;
 	const struct vfio_block_path *p = o->path_kind;
 	uint32_t lkey = m->bar->lkey, rkey = m->bar->rkey;
-	struct rxe_mr_info before, info;
+	struct rxevbr_mr_attr before, info;
 
 	if (p->kind == VFIO_BLOCK_PERMANENT) {
 		revoke_unbind(m);
 		return;
 	}
 	do_write(m, o->offset, o->seed);
-	expect_state(m, RXE_MR_DMABUF_MAPPED, &before);
+	expect_state(m, RXEVBR_MR_MAPPED, &before);
 	path_call(m, p->enter, "revoke");
 	if (p->kind == VFIO_BLOCK_HOLDS) {
 		ok("access revoked");
-		expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
+		expect_state(m, RXEVBR_MR_REVOKED, &info);
 		if (info.invalidations <= before.invalidations)
 			fail("the revoke did not invalidate the MR");
 
@@ -567,7 +601,7 @@ static void cmd_revoke(struct bar_mr *m)
 			      "RDMA WRITE from the revoked BAR");
 		if (rdma_loop_reconnect(&m->loop))
 			exit(1);
-		expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
+		expect_state(m, RXEVBR_MR_REVOKED, &info);
 		path_call(m, p->exit, "restore");
 	}
 	ok(p->kind == VFIO_BLOCK_HOLDS ?
@@ -575,14 +609,14 @@ static void cmd_revoke(struct bar_mr *m)
 		   "one call revoked and restored access");
 	pmr_enable(m);
 
-	expect_state(m, RXE_MR_DMABUF_IDLE, &info);
+	expect_state(m, RXEVBR_MR_IDLE, &info);
 	if (info.invalidations <= before.invalidations)
 		fail("the MR was not invalidated");
 	if (m->bar->lkey != lkey || m->bar->rkey != rkey)
 		fail("keys changed");
 	ok("same MR, same lkey and rkey");
 	do_write(m, o->after_offset, o->seed + 2);
-	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
+	expect_state(m, RXEVBR_MR_MAPPED, &info);
 	if (info.faults <= before.faults)
 		fail("the MR was not mapped again on access");
 	do_read(m, o->after_offset, o->seed + 2);
@@ -596,11 +630,11 @@ static void cmd_revoke(struct bar_mr *m)
 static void cmd_born_revoked(struct bar_mr *m)
 {
 	const struct opts *o = m->o;
-	struct rxe_mr_info info;
+	struct rxevbr_mr_attr info;
 
 	decode(m, false);
 	reg_bar(m);
-	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
+	expect_state(m, RXEVBR_MR_REVOKED, &info);
 	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
 	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
 		      IBV_WC_REM_ACCESS_ERR,
@@ -609,7 +643,7 @@ static void cmd_born_revoked(struct bar_mr *m)
 		exit(1);
 	decode(m, true);
 	do_write(m, o->after_offset, o->seed + 2);
-	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
+	expect_state(m, RXEVBR_MR_MAPPED, &info);
 }
 
 /*
@@ -620,7 +654,7 @@ static void cmd_born_revoked(struct bar_mr *m)
 static void cmd_close(struct bar_mr *m)
 {
 	const struct opts *o = m->o;
-	struct rxe_mr_info info;
+	struct rxevbr_mr_attr info;
 	struct ibv_mr *again;
 	char msg[128];
 
@@ -628,7 +662,7 @@ static void cmd_close(struct bar_mr *m)
 	vfiobar_close(m->dev);
 	m->dev = NULL;
 	ok("VFIO device closed");
-	expect_state(m, RXE_MR_DMABUF_GONE, &info);
+	expect_state(m, RXEVBR_MR_GONE, &info);
 	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
 	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
 		      IBV_WC_REM_ACCESS_ERR,
@@ -728,7 +762,7 @@ static void cmd_storm(struct bar_mr *m)
 	const struct opts *o = m->o;
 	const struct vfio_block_path *p = o->path_kind;
 	struct storm st = { .m = m };
-	struct rxe_mr_info before, info;
+	struct rxevbr_mr_attr before, info;
 	unsigned int i, windows;
 	pthread_t thread;
 	char msg[256];
@@ -739,8 +773,8 @@ static void cmd_storm(struct bar_mr *m)
 	st.outcome = calloc(st.nslots, 1);
 	if (!st.outcome)
 		fail("out of memory");
-	if (rxe_mr_query(m->bar, &before))
-		fail("MR query");
+	if (rxevbr_query_mr(m->bar, &before, msg, sizeof(msg)))
+		fail(msg);
 	if (pthread_create(&thread, NULL, storm_traffic, &st))
 		fail("pthread_create");
 	while (!atomic_load(&st.landed))
@@ -771,8 +805,8 @@ static void cmd_storm(struct bar_mr *m)
 		ok("the storm used every slot of the MR before the last round ended");
 	if (p->kind == VFIO_BLOCK_HOLDS && !st.refused)
 		fail("no write hit a revoked window");
-	if (rxe_mr_query(m->bar, &info))
-		fail("MR query");
+	if (rxevbr_query_mr(m->bar, &info, msg, sizeof(msg)))
+		fail(msg);
 	snprintf(
 		msg, sizeof(msg),
 		"%llu invalidations for %u revokes and %u restores (expected %u)",
@@ -788,12 +822,191 @@ static void cmd_storm(struct bar_mr *m)
 	free(st.outcome);
 }
 
+/*
+ * The MR's state through libvfiobar must be @want, its counters @inv and
+ * @faults above @base.
+ */
+static void expect_vstate(struct bar_mr *m, int want,
+			  const struct vfiobar_mr_info *base, uint64_t inv,
+			  uint64_t faults)
+{
+	struct vfiobar_mr_info info;
+	char msg[320];
+
+	if (vfiobar_mr_query(m->vmr, &info)) {
+		snprintf(msg, sizeof(msg), "vfiobar_mr_query: %s",
+			 m->vmr->dev ? vfiobar_last_error(m->vmr->dev) :
+				       strerror(errno));
+		fail(msg);
+	}
+	snprintf(
+		msg, sizeof(msg),
+		"vfiobar_mr_query: %s (expected %s), invalidations +%llu (expected +%llu), faults +%llu (expected +%llu)",
+		vfiobar_mr_state_name(info.state), vfiobar_mr_state_name(want),
+		(unsigned long long)(info.invalidations - base->invalidations),
+		(unsigned long long)inv,
+		(unsigned long long)(info.faults - base->faults),
+		(unsigned long long)faults);
+	if (info.state != want ||
+	    info.invalidations - base->invalidations != inv ||
+	    info.faults - base->faults != faults)
+		fail(msg);
+	ok(msg);
+}
+
+/* vfiobar_mr_wait() for @want must return it within @timeout_ms. */
+static void wait_state(struct bar_mr *m, int want, int timeout_ms)
+{
+	struct vfiobar_mr_info info;
+	char msg[320];
+	int got;
+
+	got = vfiobar_mr_wait(m->vmr, VFIOBAR_MR_STATE_BIT(want), timeout_ms,
+			      &info);
+	if (got != want) {
+		snprintf(msg, sizeof(msg), "vfiobar_mr_wait for %s: %s",
+			 vfiobar_mr_state_name(want),
+			 got < 0 && m->vmr->dev ?
+				 vfiobar_last_error(m->vmr->dev) :
+				 vfiobar_mr_state_name(got));
+		fail(msg);
+	}
+	snprintf(msg, sizeof(msg), "vfiobar_mr_wait: %s",
+		 vfiobar_mr_state_name(got));
+	ok(msg);
+}
+
+/*
+ * Waiting for a state the MR does not reach must give up with @err no
+ * sooner than asked (ETIMEDOUT), or at once for a gone MR (ENODEV).
+ */
+static void wait_refused(struct bar_mr *m, unsigned int states, int timeout_ms,
+			 int err)
+{
+	uint64_t start = rdma_loop_now_ms(), took;
+	char msg[320];
+	int got;
+
+	errno = 0;
+	got = vfiobar_mr_wait(m->vmr, states, timeout_ms, NULL);
+	took = rdma_loop_now_ms() - start;
+	snprintf(msg, sizeof(msg),
+		 "vfiobar_mr_wait (%d ms): %d, %s after %llu ms (expected %s)",
+		 timeout_ms, got, strerror(errno), (unsigned long long)took,
+		 strerror(err));
+	if (got != -1 || errno != err ||
+	    (err == ETIMEDOUT && took < (uint64_t)timeout_ms))
+		fail(msg);
+	ok(msg);
+}
+
+/*
+ * Revocation as an application sees it through libvfiobar. The counts
+ * come from the exporter's contract (docs/revocation.md): one
+ * move_notify when decode goes off, one when it comes back, two for an
+ * FLR (revoke, reset, restore in one section); and from the importer's:
+ * one fault per access that finds the MR unmapped and maps it, none for
+ * an access refused while revoked.
+ */
+static void cmd_state(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	struct vfiobar_mr_info base;
+	char err[256];
+
+	m->vmr = vfiobar_mr_open(m->loop.pd, o->path, o->bar, o->slice.offset,
+				 o->slice.length, BAR_ACCESS, err, sizeof(err));
+	if (!m->vmr)
+		fail(err);
+	m->dev = m->vmr->dev;
+	m->bar = m->vmr->mr;
+	m->dmabuf = -1;
+	snprintf(err, sizeof(err),
+		 "vfiobar_mr_open: BAR%u slice %#llx+%#llx, lkey %#x rkey %#x",
+		 o->bar, (unsigned long long)o->slice.offset,
+		 (unsigned long long)o->slice.length, m->bar->lkey,
+		 m->bar->rkey);
+	ok(err);
+	m->nvme_pmr = o->bar == NVME_PMR_BAR && nvme_pmr_present(m->dev);
+	pmr_enable(m);
+
+	if (vfiobar_mr_query(m->vmr, &base))
+		fail(vfiobar_last_error(m->dev));
+	/* registration maps once, to catch an exporter that refuses */
+	expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 0, 0);
+	do_write(m, o->offset, o->seed);
+	expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 0, 0);
+
+	decode(m, false);
+	wait_state(m, VFIOBAR_MR_REVOKED, 5000);
+	expect_vstate(m, VFIOBAR_MR_REVOKED, &base, 1, 0);
+	wait_refused(m,
+		     VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED) |
+			     VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE),
+		     300, ETIMEDOUT);
+	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
+		      IBV_WC_REM_ACCESS_ERR, "RDMA WRITE into the revoked BAR");
+	if (rdma_loop_reconnect(&m->loop))
+		exit(1);
+	expect_vstate(m, VFIOBAR_MR_REVOKED, &base, 1, 0);
+
+	decode(m, true);
+	wait_state(m, VFIOBAR_MR_IDLE, 5000);
+	expect_vstate(m, VFIOBAR_MR_IDLE, &base, 2, 0);
+	do_write(m, o->after_offset, o->seed + 2);
+	expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 2, 1);
+
+	if (o->have_flr) {
+		if (vfio_block_pcie_flr(m->dev)) {
+			snprintf(
+				err, sizeof(err), "PCIe FLR: %s%s",
+				strerror(errno),
+				errno == ENOTSUP ?
+					" (the device does not advertise FLR)" :
+					"");
+			fail(err);
+		}
+		ok("PCIe FLR through VFIO's config space");
+		wait_state(m, VFIOBAR_MR_IDLE, 5000);
+		expect_vstate(m, VFIOBAR_MR_IDLE, &base, 4, 1);
+		pmr_enable(m);
+		do_write(m, o->flr_offset, o->seed + 3);
+		expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 4, 2);
+		do_read(m, o->flr_offset, o->seed + 3);
+	}
+	do_read(m, o->after_offset, o->seed + 2);
+	do_read(m, o->offset, o->seed);
+
+	/* the device closed under the MR: gone, for good */
+	vfiobar_close(m->vmr->dev);
+	m->vmr->dev = NULL;
+	m->dev = NULL;
+	ok("VFIO device closed");
+	wait_state(m, VFIOBAR_MR_GONE, 5000);
+	wait_refused(m, VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED), 10000, ENODEV);
+	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
+		      IBV_WC_REM_ACCESS_ERR,
+		      "RDMA WRITE into the BAR of a closed device");
+	if (ibv_dereg_mr(m->host) || vfiobar_mr_close(m->vmr))
+		fail("deregistration");
+	ok("MRs deregistered");
+	rdma_loop_close(&m->loop);
+	free(m->buf);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {};
 	struct bar_mr m = {};
 
 	parse(&o, argc, argv);
+	if (!strcmp(o.cmd, "state")) {
+		open_loop(&m, &o);
+		cmd_state(&m);
+		return 0;
+	}
 	open_all(&m, &o);
 
 	if (!strcmp(o.cmd, "born-revoked")) {

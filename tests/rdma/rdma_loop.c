@@ -177,7 +177,7 @@ int rdma_loop_reconnect(struct rdma_loop *l)
 	}
 }
 
-static uint64_t loop_now_ms(void)
+uint64_t rdma_loop_now_ms(void)
 {
 	struct timespec ts;
 
@@ -188,7 +188,7 @@ static uint64_t loop_now_ms(void)
 int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
 		  struct ibv_wc *wc, unsigned int timeout_ms)
 {
-	uint64_t deadline = loop_now_ms() + timeout_ms;
+	uint64_t deadline = rdma_loop_now_ms() + timeout_ms;
 	struct ibv_send_wr *bad;
 	int n, err;
 
@@ -206,7 +206,7 @@ int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
 		if (n && wc->qp_num == l->qp[0]->qp_num &&
 		    wc->wr_id == wr->wr_id)
 			return 0;
-		if (!n && loop_now_ms() > deadline)
+		if (!n && rdma_loop_now_ms() > deadline)
 			return loop_error("no completion", ETIMEDOUT);
 		if (!n) {
 			struct timespec ts = { .tv_nsec = 1000000 };

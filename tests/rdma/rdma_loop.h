@@ -33,5 +33,7 @@ int rdma_loop_reconnect(struct rdma_loop *l);
 int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
 		  struct ibv_wc *wc, unsigned int timeout_ms);
 void rdma_loop_close(struct rdma_loop *l);
+/* CLOCK_MONOTONIC in milliseconds, for the callers' own deadlines */
+uint64_t rdma_loop_now_ms(void);
 
 #endif /* VBR_RDMA_LOOP_H */

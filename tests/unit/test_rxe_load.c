@@ -3,8 +3,8 @@
  * The built provider loads the way libibverbs loads it: dlopen() with
  * RTLD_NOW resolves every symbol it needs against the installed
  * libibverbs (private ABI 34 included), its constructor registers it and,
- * with VBR_RXE_DEBUG set, says so; and it exports nothing.
- * argv[1]: the provider's path.
+ * with VBR_RXE_DEBUG set, says so; and it exports the rxevbr_* calls
+ * (version RXEVBR_1.0) and nothing else. argv[1]: the provider's path.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -42,9 +42,12 @@ int main(int argc, char **argv)
 	CHECK(h != NULL);
 	CHECK(strcmp(buf, "vbr-rxe provider loaded\n") == 0);
 	if (h) {
-		/* providers export nothing: no data path, no ops table */
+		/* the rxevbr_* calls, versioned; no data path, no ops table */
+		CHECK(dlvsym(h, "rxevbr_query_mr", "RXEVBR_1.0") != NULL);
+		CHECK(dlvsym(h, "rxevbr_mr_state_str", "RXEVBR_1.0") != NULL);
 		CHECK(dlsym(h, "vrxe_post_send") == NULL);
 		CHECK(dlsym(h, "vrxe_ctx_ops") == NULL);
+		CHECK(dlsym(h, "vrxe_owns_device") == NULL);
 	}
 	return check_done("test_rxe_load");
 }

@@ -36,6 +36,11 @@ expect 2 "OFFSET is not a number: 12z" export 0000:01:00.0 2 12z 0x1000
 expect 2 "LENGTH is not a number" export 0000:01:00.0 2 0 0x
 expect 2 "BAR is 0 to 5" export 0000:01:00.0 6 0 0x1000
 expect 2 "rdma belongs to export" list --rdma rxe0
+expect 2 "hold belongs to export" show 0000:01:00.0 --hold 5
+expect 2 "hold needs --rdma" export 0000:01:00.0 2 0 0x1000 --hold 5
+expect 2 "hold takes whole seconds" export 0000:01:00.0 2 0 0x1000 --rdma rxe0 --hold 0
+expect 2 "hold takes whole seconds" export 0000:01:00.0 2 0 0x1000 --rdma rxe0 --hold 5x
+expect 2 "hold takes whole seconds" export 0000:01:00.0 2 0 0x1000 --rdma rxe0 --hold 86401
 expect 0 "usage: vfiobar" --help
 expect 1 "no PCI device ffff:ff:1f.7" show ffff:ff:1f.7
 expect 1 "no PCI device ffff:ff:1f.7" export ffff:ff:1f.7 2 0 0x1000

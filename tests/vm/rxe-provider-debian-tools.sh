@@ -97,15 +97,14 @@ guest() {
 	say "ibv_wr_* loopback: ours $(tr '\n' ' ' </tmp/wr-ours.txt)"
 	say "ibv_wr_* loopback: Debian's librxe $(tr '\n' ' ' </tmp/wr-debian.txt)"
 
-	# system-wide: a .driver file alone, no environment
-	mv /etc/libibverbs.d/rxe.driver /tmp/rxe.driver
-	echo "driver $VBR_RXE_OURS" >/etc/libibverbs.d/rxe-vbr.driver
+	# system-wide: the image's .driver file alone, no environment, makes
+	# ours the default; Debian's rxe.driver is not in the directory
+	[ -f /etc/libibverbs.d/rxe-vbr.driver ] && [ ! -e /etc/libibverbs.d/rxe.driver ] ||
+		fail "the image's default is not ours: $(ls /etc/libibverbs.d)"
 	VBR_RXE_DEBUG=1 ibv_devinfo -d rxe0 >/dev/null 2>/tmp/devinfo-sys.log ||
 		fail "ibv_devinfo (.driver): $(cat /tmp/devinfo-sys.log)"
 	vbr_served_by ours /tmp/devinfo-sys.log
-	rm /etc/libibverbs.d/rxe-vbr.driver
-	mv /tmp/rxe.driver /etc/libibverbs.d/rxe.driver
-	say "rxe-vbr.driver in /etc/libibverbs.d loads our provider"
+	say "rxe-vbr.driver in /etc/libibverbs.d loads our provider by default"
 
 	# What may the dma-buf probe answer? The kernel decides: rxe has
 	# dma-buf MRs when it has the verb (kallsyms, independent of us).

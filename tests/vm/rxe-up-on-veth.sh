@@ -1,5 +1,5 @@
-# Soft-RoCE comes up on a veth and libibverbs (Debian's rxe provider) sees
-# an active port.
+# Soft-RoCE comes up on a veth and libibverbs (through the guest's default
+# rxe provider, ours when the build has it) sees an active port.
 
 guest() {
 	local info

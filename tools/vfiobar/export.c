@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * vfiobar(1) export: a dma-buf over a BAR slice and, with --rdma, an MR
- * over it on the named RDMA device; prints the keys.
+ * over it on the named RDMA device; prints the keys and the MR's state,
+ * and with --hold keeps the MR and prints its state changes (mrstate.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,16 +21,18 @@
 	 IBV_ACCESS_REMOTE_READ)
 
 static void print_result(const struct opts *o, const char *dev,
-			 const uint64_t *a, const struct vfiobar_mr *vmr)
+			 const uint64_t *a, struct vfiobar_mr *vmr)
 {
 	if (!o->json) {
 		printf("%s BAR%llu 0x%llx+0x%llx: dma-buf ok", dev,
 		       (unsigned long long)a[0], (unsigned long long)a[1],
 		       (unsigned long long)a[2]);
-		if (vmr)
-			printf(", %s lkey 0x%x rkey 0x%x iova 0x%llx", o->rdma,
+		if (vmr) {
+			printf(", %s lkey 0x%x rkey 0x%x iova 0x%llx, ", o->rdma,
 			       vmr->mr->lkey, vmr->mr->rkey,
 			       (unsigned long long)a[1]);
+			out_mr_state(o, vmr);
+		}
 		printf("\n");
 		return;
 	}
@@ -41,8 +44,9 @@ static void print_result(const struct opts *o, const char *dev,
 	if (vmr) {
 		printf(", \"rdma\": ");
 		out_json_str(stdout, o->rdma);
-		printf(", \"lkey\": %u, \"rkey\": %u, \"iova\": %llu",
+		printf(", \"lkey\": %u, \"rkey\": %u, \"iova\": %llu, ",
 		       vmr->mr->lkey, vmr->mr->rkey, (unsigned long long)a[1]);
+		out_mr_state(o, vmr);
 	}
 	printf("}\n");
 }
@@ -98,8 +102,9 @@ static int export_mr(const struct opts *o, const char *name, const uint64_t *a)
 		goto out_pd;
 	}
 	print_result(o, name, a, vmr);
+	fflush(stdout);
+	ret = o->hold ? hold_mr(o, vmr) : 0;
 	vfiobar_mr_close(vmr);
-	ret = 0;
 out_pd:
 	ibv_dealloc_pd(pd);
 out_ctx:
@@ -124,5 +129,7 @@ int cmd_export(const struct opts *o, int argc, char **argv)
 	}
 	if (a[0] > VFIOBAR_MAX_BAR)
 		return usage("BAR is 0 to 5");
+	if (o->hold && hold_seconds(o) < 0)
+		return usage("--hold takes whole seconds, 1 to 86400");
 	return o->rdma ? export_mr(o, argv[0], a) : export_only(o, argv[0], a);
 }

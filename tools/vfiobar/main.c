@@ -4,7 +4,8 @@
  *
  *     vfiobar list [--json]
  *     vfiobar show DEVICE [--json]
- *     vfiobar export DEVICE BAR OFFSET LENGTH [--rdma RDMA-DEVICE] [--json]
+ *     vfiobar export DEVICE BAR OFFSET LENGTH [--rdma RDMA-DEVICE
+ *                    [--hold SECONDS]] [--json]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,7 +20,8 @@ int usage(const char *why)
 	fprintf(stderr,
 		"usage: vfiobar list [--json]\n"
 		"       vfiobar show DEVICE [--json]\n"
-		"       vfiobar export DEVICE BAR OFFSET LENGTH [--rdma RDMA-DEVICE] [--json]\n"
+		"       vfiobar export DEVICE BAR OFFSET LENGTH [--rdma RDMA-DEVICE\n"
+		"                      [--hold SECONDS]] [--json]\n"
 		"DEVICE: a PCI address (0000:01:00.0), /dev/vfio/devices/vfioN or vfioN\n");
 	return 2;
 }
@@ -40,6 +42,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "rdma", required_argument, NULL, 'r' },
+		{ "hold", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -54,6 +57,8 @@ int main(int argc, char **argv)
 			o.json = true;
 		} else if (c == 'r') {
 			o.rdma = optarg;
+		} else if (c == 'H') {
+			o.hold = optarg;
 		} else if (c == 'h') {
 			usage(NULL);
 			return 0;
@@ -69,8 +74,11 @@ int main(int argc, char **argv)
 		optind++;
 		if (argc - optind != cmds[i].nargs)
 			return usage("wrong number of operands");
-		if (o.rdma && !cmds[i].rdma)
-			return usage("--rdma belongs to export");
+		if ((o.rdma || o.hold) && !cmds[i].rdma)
+			return usage(o.rdma ? "--rdma belongs to export" :
+					      "--hold belongs to export");
+		if (o.hold && !o.rdma)
+			return usage("--hold needs --rdma: it holds the MR");
 		return cmds[i].run(&o, argc - optind, argv + optind);
 	}
 	return usage("unknown command");

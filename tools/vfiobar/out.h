@@ -9,6 +9,7 @@
 struct opts {
 	bool json;
 	const char *rdma; /* export --rdma */
+	const char *hold; /* export --hold SECONDS, as given */
 };
 
 /* a JSON string literal for @s, quotes included */
@@ -19,6 +20,14 @@ int out_error(const struct opts *o, const char *what, int err);
 int cmd_list(const struct opts *o, int argc, char **argv);
 int cmd_show(const struct opts *o, int argc, char **argv);
 int cmd_export(const struct opts *o, int argc, char **argv);
+
+/* mrstate.c: the MR's state as text or as JSON members (no braces) */
+struct vfiobar_mr;
+void out_mr_state(const struct opts *o, struct vfiobar_mr *vmr);
+/* --hold in seconds, -1 if it does not parse */
+long hold_seconds(const struct opts *o);
+/* keep the MR, print each state change; 0, or 1 if the query fails */
+int hold_mr(const struct opts *o, struct vfiobar_mr *vmr);
 
 /* the usage message on stderr; returns 2, the exit status for bad input */
 int usage(const char *why);
