@@ -56,16 +56,17 @@ int ivp_parse_bdf(const char *s, char *out, size_t len, char *why,
 	else if (s && strlen(s) == 12)
 		snprintf(full, sizeof(full), "%s", s);
 	else
-		return why_fail(why, why_len, EINVAL,
-				"device '%s' is not a PCI address (DDDD:BB:DD.F)",
-				s ? s : "");
+		return why_fail(
+			why, why_len, EINVAL,
+			"device '%s' is not a PCI address (DDDD:BB:DD.F)",
+			s ? s : "");
 	if (!hex_digits(full, 4) || full[4] != ':' ||
 	    !hex_digits(full + 5, 2) || full[7] != ':' ||
-	    !hex_digits(full + 8, 2) || full[10] != '.' ||
-	    full[11] < '0' || full[11] > '7')
-		return why_fail(why, why_len, EINVAL,
-				"device '%s' is not a PCI address (DDDD:BB:DD.F)",
-				s);
+	    !hex_digits(full + 8, 2) || full[10] != '.' || full[11] < '0' ||
+	    full[11] > '7')
+		return why_fail(
+			why, why_len, EINVAL,
+			"device '%s' is not a PCI address (DDDD:BB:DD.F)", s);
 	for (i = 0; full[i]; i++)
 		full[i] = (char)tolower((unsigned char)full[i]);
 	if (len < sizeof(full))
@@ -75,8 +76,8 @@ int ivp_parse_bdf(const char *s, char *out, size_t len, char *why,
 	return 0;
 }
 
-static int parse_bool(const char *key, const char *val, bool *out,
-		      char *why, size_t why_len)
+static int parse_bool(const char *key, const char *val, bool *out, char *why,
+		      size_t why_len)
 {
 	if (!strcmp(val, "1")) {
 		*out = true;
@@ -103,9 +104,10 @@ int ivp_config_set(struct ivp_config *c, const char *key, const char *val,
 		else if (!strcmp(val, "redirect"))
 			c->mode = IVP_MODE_REDIRECT;
 		else
-			return why_fail(why, why_len, EINVAL,
-					"mode '%s' is neither upgrade nor redirect",
-					val);
+			return why_fail(
+				why, why_len, EINVAL,
+				"mode '%s' is neither upgrade nor redirect",
+				val);
 		return 0;
 	}
 	if (!strcmp(key, IVP_ENV_NTH))
@@ -142,14 +144,17 @@ int ivp_config_set(struct ivp_config *c, const char *key, const char *val,
 int ivp_config_check(const struct ivp_config *c, char *why, size_t why_len)
 {
 	if (!c->device[0])
-		return why_fail(why, why_len, EINVAL,
-				"no device: name the PCI address of a device bound to vfio-pci");
+		return why_fail(
+			why, why_len, EINVAL,
+			"no device: name the PCI address of a device bound to vfio-pci");
 	if (c->mode == IVP_MODE_REDIRECT && c->bar < 0)
-		return why_fail(why, why_len, EINVAL,
-				"redirect mode needs the BAR to take slices from");
+		return why_fail(
+			why, why_len, EINVAL,
+			"redirect mode needs the BAR to take slices from");
 	if (c->mode == IVP_MODE_UPGRADE && c->offset)
-		return why_fail(why, why_len, EINVAL,
-				"an offset is for redirect mode: upgrade takes the slice the program mapped");
+		return why_fail(
+			why, why_len, EINVAL,
+			"an offset is for redirect mode: upgrade takes the slice the program mapped");
 	return 0;
 }
 

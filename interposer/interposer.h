@@ -31,7 +31,8 @@ struct ivp_config {
 	int bar; /* -1: any (upgrade), required for redirect */
 	uint64_t offset; /* redirect: where the first slice starts */
 	uint64_t min_size; /* redirect: smaller registrations are left alone */
-	unsigned int nth[IVP_MAX_NTH]; /* redirect: which registrations, 1-based */
+	unsigned int
+		nth[IVP_MAX_NTH]; /* redirect: which registrations, 1-based */
 	unsigned int nr_nth; /* 0: every one from min_size on */
 	bool fallback; /* redirect: host memory when a slice cannot be had */
 	bool quiet; /* no line per registration */
@@ -69,8 +70,8 @@ enum ivp_verdict {
 };
 enum ivp_verdict ivp_rule_match(const struct ivp_config *c, uint64_t len,
 				unsigned int nth);
-int ivp_parse_nth(const char *s, unsigned int *nth, unsigned int *nr,
-		  char *why, size_t why_len);
+int ivp_parse_nth(const char *s, unsigned int *nth, unsigned int *nr, char *why,
+		  size_t why_len);
 
 /* maps.c: one line of /proc/PID/maps */
 struct ivp_map {
@@ -104,8 +105,8 @@ struct ivp_bar_map {
 
 void ivp_map_classify(const struct ivp_map *m, struct ivp_bar_map *b);
 /* IVP_BAR_RESOURCE: bar_off from the maps offset and the BAR's start */
-int ivp_map_rebase(struct ivp_bar_map *b, uint64_t bar_start,
-		   uint64_t bar_size, char *why, size_t why_len);
+int ivp_map_rebase(struct ivp_bar_map *b, uint64_t bar_start, uint64_t bar_size,
+		   char *why, size_t why_len);
 
 /* slice.c: the dma-buf for a registration */
 struct ivp_slice {

@@ -117,17 +117,18 @@ void ivp_map_classify(const struct ivp_map *m, struct ivp_bar_map *b)
 	b->bar_off = m->pgoff; /* until ivp_map_rebase() */
 }
 
-int ivp_map_rebase(struct ivp_bar_map *b, uint64_t bar_start,
-		   uint64_t bar_size, char *why, size_t why_len)
+int ivp_map_rebase(struct ivp_bar_map *b, uint64_t bar_start, uint64_t bar_size,
+		   char *why, size_t why_len)
 {
 	if (b->kind != IVP_BAR_RESOURCE)
 		return 0;
 	if (b->bar_off < bar_start || b->bar_off - bar_start >= bar_size)
-		return why_fail(
-			why, why_len, ERANGE,
-			"mapping offset 0x%" PRIx64
-			" is outside BAR %u of %s (0x%" PRIx64 "+0x%" PRIx64 ")",
-			b->bar_off, b->bar, b->bdf, bar_start, bar_size);
+		return why_fail(why, why_len, ERANGE,
+				"mapping offset 0x%" PRIx64
+				" is outside BAR %u of %s (0x%" PRIx64
+				"+0x%" PRIx64 ")",
+				b->bar_off, b->bar, b->bdf, bar_start,
+				bar_size);
 	b->bar_off -= bar_start;
 	return 0;
 }

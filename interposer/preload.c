@@ -52,8 +52,8 @@ static const char *const entry_names[] = {
 
 static struct {
 	struct ibv_mr *(*reg_mr)(struct ibv_pd *, void *, size_t, int);
-	struct ibv_mr *(*reg_mr_iova)(struct ibv_pd *, void *, size_t,
-				      uint64_t, int);
+	struct ibv_mr *(*reg_mr_iova)(struct ibv_pd *, void *, size_t, uint64_t,
+				      int);
 	struct ibv_mr *(*reg_mr_iova2)(struct ibv_pd *, void *, size_t,
 				       uint64_t, unsigned int);
 	int (*dereg_mr)(struct ibv_mr *);
@@ -233,8 +233,8 @@ static struct ibv_mr *upgrade(enum entry e, unsigned int n, struct ibv_pd *pd,
 		if (err)
 			goto fail;
 	}
-	err = ivp_slice_upgrade(m, b, (uintptr_t)addr, len, page_size, &s,
-				why, sizeof(why));
+	err = ivp_slice_upgrade(m, b, (uintptr_t)addr, len, page_size, &s, why,
+				sizeof(why));
 	if (err)
 		goto fail;
 	mr = back(pd, b->bar, &s, addr, len, iova, access, why, sizeof(why));
@@ -243,7 +243,8 @@ static struct ibv_mr *upgrade(enum entry e, unsigned int n, struct ibv_pd *pd,
 		goto fail;
 	}
 	note(false, e, n, addr, len,
-	     "upgraded: BAR %u of %s at 0x%" PRIx64 " through a dma-buf (iova 0x%" PRIx64 ")",
+	     "upgraded: BAR %u of %s at 0x%" PRIx64
+	     " through a dma-buf (iova 0x%" PRIx64 ")",
 	     b->bar, cfg.device, s.slice_off + s.dmabuf_off, iova);
 	return mr;
 fail:
@@ -253,9 +254,9 @@ fail:
 	return NULL;
 }
 
-static struct ibv_mr *redirect(enum entry e, unsigned int n,
-			       struct ibv_pd *pd, void *addr, size_t len,
-			       uint64_t iova, unsigned int access)
+static struct ibv_mr *redirect(enum entry e, unsigned int n, struct ibv_pd *pd,
+			       void *addr, size_t len, uint64_t iova,
+			       unsigned int access)
 {
 	char why[IVP_WHY_LEN] = "";
 	uint64_t start;
@@ -336,7 +337,8 @@ static struct ibv_mr *reg(enum entry e, struct ibv_pd *pd, void *addr,
 	}
 	inside--;
 	if (cfg.mode != IVP_MODE_REDIRECT) {
-		note(false, e, n, addr, len, "left alone: not in a BAR mapping");
+		note(false, e, n, addr, len,
+		     "left alone: not in a BAR mapping");
 		return call_real(e, pd, addr, len, iova, access);
 	}
 	v = ivp_rule_match(&cfg, len, n);
@@ -367,8 +369,7 @@ HOOK struct ibv_mr *ibv_reg_mr_iova(struct ibv_pd *pd, void *addr,
 {
 	if (inside)
 		return real.reg_mr_iova(pd, addr, length, iova, access);
-	return reg(E_REG_MR_IOVA, pd, addr, length, iova,
-		   (unsigned int)access);
+	return reg(E_REG_MR_IOVA, pd, addr, length, iova, (unsigned int)access);
 }
 
 HOOK struct ibv_mr *ibv_reg_mr_iova2(struct ibv_pd *pd, void *addr,

@@ -24,8 +24,8 @@ why_fail(char *why, size_t len, int err, const char *fmt, ...)
 	return err;
 }
 
-int ivp_parse_nth(const char *s, unsigned int *nth, unsigned int *nr,
-		  char *why, size_t why_len)
+int ivp_parse_nth(const char *s, unsigned int *nth, unsigned int *nr, char *why,
+		  size_t why_len)
 {
 	char buf[128], *tok, *save = NULL;
 	unsigned int n = 0;
@@ -52,9 +52,10 @@ int ivp_parse_nth(const char *s, unsigned int *nth, unsigned int *nr,
 				"registration list '%s': '%s' is not a number from 1",
 				s, tok);
 		if (n == IVP_MAX_NTH)
-			return why_fail(why, why_len, E2BIG,
-					"registration list '%s': at most %d entries",
-					s, IVP_MAX_NTH);
+			return why_fail(
+				why, why_len, E2BIG,
+				"registration list '%s': at most %d entries", s,
+				IVP_MAX_NTH);
 		nth[n++] = (unsigned int)v;
 	}
 	*nr = n;

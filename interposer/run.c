@@ -160,7 +160,7 @@ int main(int argc, char **argv)
 	if (find_preload(dir, lib, sizeof(lib))) {
 		fprintf(stderr,
 			IVP_PROG ": cannot find " PRELOAD_NAME
-			" (beside this program in ../lib, or in %s)\n",
+				 " (beside this program in ../lib, or in %s)\n",
 			VFIOBAR_RUN_LIBDIR);
 		return 1;
 	}
@@ -173,8 +173,8 @@ int main(int argc, char **argv)
 		if (vals[i] && set_env(knobs[i].key, vals[i]))
 			return 1;
 	old = getenv("LD_PRELOAD");
-	snprintf(preload, sizeof(preload), "%s%s%s", lib, old && *old ? ":" : "",
-		 old && *old ? old : "");
+	snprintf(preload, sizeof(preload), "%s%s%s", lib,
+		 old && *old ? ":" : "", old && *old ? old : "");
 	if (set_env("LD_PRELOAD", preload))
 		return 1;
 	/* dma-buf MRs on rxe need the project's provider, unless one is chosen */
@@ -182,8 +182,8 @@ int main(int argc, char **argv)
 		snprintf(rxe, sizeof(rxe), "%s/../lib/" RXE_NAME RXE_SUFFIX,
 			 dir);
 		if (access(rxe, R_OK))
-			snprintf(rxe, sizeof(rxe),
-				 "%s/" RXE_NAME RXE_SUFFIX, VFIOBAR_RUN_LIBDIR);
+			snprintf(rxe, sizeof(rxe), "%s/" RXE_NAME RXE_SUFFIX,
+				 VFIOBAR_RUN_LIBDIR);
 		rxe[strlen(rxe) - strlen(RXE_SUFFIX)] = '\0';
 		if (set_env("RDMAV_DRIVERS", rxe))
 			return 1;

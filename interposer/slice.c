@@ -76,12 +76,11 @@ int ivp_slice_redirect(uint64_t next, uint64_t bar_size, uint64_t addr,
 				next, page);
 	if (!page_up(in_page + len, page, &slice_len) || next > bar_size ||
 	    slice_len > bar_size - next)
-		return why_fail(
-			why, why_len, ENOSPC,
-			"the registration needs 0x%" PRIx64
-			" bytes of the BAR from 0x%" PRIx64
-			", which has 0x%" PRIx64 " bytes",
-			in_page + len, next, bar_size);
+		return why_fail(why, why_len, ENOSPC,
+				"the registration needs 0x%" PRIx64
+				" bytes of the BAR from 0x%" PRIx64
+				", which has 0x%" PRIx64 " bytes",
+				in_page + len, next, bar_size);
 	s->slice_off = next;
 	s->slice_len = slice_len;
 	s->dmabuf_off = in_page;
@@ -101,16 +100,16 @@ int ivp_sysfs_bar(const char *root, const char *bdf, unsigned int bar,
 		 bdf);
 	f = fopen(path, "re");
 	if (!f)
-		return why_fail(why, why_len, errno, "cannot read %s: %s",
-				path, strerror(errno));
+		return why_fail(why, why_len, errno, "cannot read %s: %s", path,
+				strerror(errno));
 	/* line N is BAR N: start, end (inclusive) and flags */
 	for (i = 0; i <= bar && fgets(line, sizeof(line), f); i++)
 		ok = i == bar &&
 		     sscanf(line, "%llx %llx %llx", &s, &e, &flags) == 3;
 	fclose(f);
 	if (!ok)
-		return why_fail(why, why_len, EINVAL, "%s has no line for BAR %u",
-				path, bar);
+		return why_fail(why, why_len, EINVAL,
+				"%s has no line for BAR %u", path, bar);
 	if (!e || e < s)
 		return why_fail(why, why_len, ENODEV,
 				"BAR %u of %s is not implemented", bar, bdf);

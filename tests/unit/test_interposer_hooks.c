@@ -66,7 +66,9 @@ int main(void)
 	text[n] = '\0';
 	fclose(f);
 	remove(log_path);
-	CHECK(strstr(text, "vfiobar-run: mode 'bogus' is neither upgrade nor redirect: every registration fails") != NULL);
+	CHECK(strstr(text,
+		     "vfiobar-run: mode 'bogus' is neither upgrade nor redirect: every registration fails") !=
+	      NULL);
 	CHECK(strstr(text, "vfiobar-run: ibv_reg_mr #1 ") != NULL);
 	CHECK(strstr(text, "vfiobar-run: ibv_reg_mr_iova #2 ") != NULL);
 	CHECK(strstr(text, "vfiobar-run: ibv_reg_mr_iova2 #3 ") != NULL);

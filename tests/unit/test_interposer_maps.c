@@ -88,10 +88,11 @@ static void test_lines(void)
 	CHECK(!strcmp(m.path, ""));
 	CHECK_EQ(ivp_maps_parse_line("a path with spaces", &m), EINVAL);
 	CHECK_EQ(ivp_maps_parse_line("7f10-7f00 rw-p 0 00:00 0 x", &m), EINVAL);
-	CHECK_EQ(ivp_maps_parse_line(
-			 "1000-2000 rw-s 0 08:01 7      /tmp/a file (deleted)\n",
-			 &m),
-		 0);
+	CHECK_EQ(
+		ivp_maps_parse_line(
+			"1000-2000 rw-s 0 08:01 7      /tmp/a file (deleted)\n",
+			&m),
+		0);
 	CHECK(!strcmp(m.path, "/tmp/a file (deleted)"));
 
 	snprintf(path, sizeof(path), "%s/maps", dir);
@@ -116,8 +117,7 @@ static void test_classify(void)
 	CHECK_EQ(b.bar, 2);
 	/* the bus address plus the offset until it is rebased */
 	CHECK_EQ(b.bar_off, 0xfc100000);
-	CHECK_EQ(ivp_map_rebase(&b, 0xfc000000, 64 << 20, why, sizeof(why)),
-		 0);
+	CHECK_EQ(ivp_map_rebase(&b, 0xfc000000, 64 << 20, why, sizeof(why)), 0);
 	CHECK_EQ(b.bar_off, 1 << 20);
 
 	/* rebased on another BAR's start: refused, not a wild offset */
@@ -186,10 +186,9 @@ static void test_upgrade_slice(void)
 
 	/* the whole 128 KiB buffer at BAR offset 1 MiB */
 	find(0x7f0000000000ULL, &m, &b);
-	CHECK_EQ(ivp_map_rebase(&b, 0xfc000000, 64 << 20, why, sizeof(why)),
-		 0);
-	CHECK_EQ(ivp_slice_upgrade(&m, &b, 0x7f0000000000ULL, 0x20000, PAGE,
-				   &s, why, sizeof(why)),
+	CHECK_EQ(ivp_map_rebase(&b, 0xfc000000, 64 << 20, why, sizeof(why)), 0);
+	CHECK_EQ(ivp_slice_upgrade(&m, &b, 0x7f0000000000ULL, 0x20000, PAGE, &s,
+				   why, sizeof(why)),
 		 0);
 	CHECK_EQ(s.slice_off, 0x100000);
 	CHECK_EQ(s.slice_len, 0x20000);
@@ -204,17 +203,17 @@ static void test_upgrade_slice(void)
 	CHECK_EQ(s.dmabuf_off, 0xff0);
 
 	/* the last byte of the mapping, and one past it */
-	CHECK_EQ(ivp_slice_upgrade(&m, &b, 0x7f000001ffffULL, 1, PAGE, &s,
-				   why, sizeof(why)),
+	CHECK_EQ(ivp_slice_upgrade(&m, &b, 0x7f000001ffffULL, 1, PAGE, &s, why,
+				   sizeof(why)),
 		 0);
 	CHECK_EQ(s.slice_off, 0x11f000);
 	CHECK_EQ(s.dmabuf_off, 0xfff);
-	CHECK_EQ(ivp_slice_upgrade(&m, &b, 0x7f000001ffffULL, 2, PAGE, &s,
-				   why, sizeof(why)),
+	CHECK_EQ(ivp_slice_upgrade(&m, &b, 0x7f000001ffffULL, 2, PAGE, &s, why,
+				   sizeof(why)),
 		 ERANGE);
 	CHECK(strstr(why, "runs past the end of the BAR mapping") != NULL);
-	CHECK_EQ(ivp_slice_upgrade(&m, &b, 0x7f0000000000ULL, 0, PAGE, &s,
-				   why, sizeof(why)),
+	CHECK_EQ(ivp_slice_upgrade(&m, &b, 0x7f0000000000ULL, 0, PAGE, &s, why,
+				   sizeof(why)),
 		 EINVAL);
 	CHECK_EQ(ivp_slice_upgrade(&m, &b, 0x7f0000000000ULL, UINT64_MAX, PAGE,
 				   &s, why, sizeof(why)),
@@ -222,8 +221,8 @@ static void test_upgrade_slice(void)
 
 	/* VFIO region mapping: its offset in the fd is the BAR offset */
 	find(0x7f0000200000ULL, &m, &b);
-	CHECK_EQ(ivp_slice_upgrade(&m, &b, 0x7f0000201008ULL, 0x1000, PAGE,
-				   &s, why, sizeof(why)),
+	CHECK_EQ(ivp_slice_upgrade(&m, &b, 0x7f0000201008ULL, 0x1000, PAGE, &s,
+				   why, sizeof(why)),
 		 0);
 	CHECK_EQ(s.slice_off, 0x3000);
 	CHECK_EQ(s.slice_len, 0x2000);
@@ -243,8 +242,8 @@ static void test_redirect_slice(void)
 	CHECK_EQ(s.slice_len, 0x20000);
 	CHECK_EQ(s.dmabuf_off, 0);
 	/* an unaligned one keeps its place in the page (iova = its address) */
-	CHECK_EQ(ivp_slice_redirect(0, 64 << 20, 0x55d0c1000f00ULL, 0x200,
-				    PAGE, &s, why, sizeof(why)),
+	CHECK_EQ(ivp_slice_redirect(0, 64 << 20, 0x55d0c1000f00ULL, 0x200, PAGE,
+				    &s, why, sizeof(why)),
 		 0);
 	CHECK_EQ(s.slice_off, 0);
 	CHECK_EQ(s.slice_len, 0x2000);

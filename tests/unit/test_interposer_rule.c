@@ -47,12 +47,11 @@ static void test_bdf(void)
 	CHECK_EQ(ivp_parse_bdf("0000-01:00.0", out, sizeof(out), why,
 			       sizeof(why)),
 		 EINVAL);
-	CHECK_EQ(ivp_parse_bdf("/dev/vfio/devices/vfio0", out, sizeof(out),
-			       why, sizeof(why)),
+	CHECK_EQ(ivp_parse_bdf("/dev/vfio/devices/vfio0", out, sizeof(out), why,
+			       sizeof(why)),
 		 EINVAL);
 	CHECK(strstr(why, "is not a PCI address") != NULL);
-	CHECK_EQ(ivp_parse_bdf("", out, sizeof(out), why, sizeof(why)),
-		 EINVAL);
+	CHECK_EQ(ivp_parse_bdf("", out, sizeof(out), why, sizeof(why)), EINVAL);
 	CHECK_EQ(ivp_parse_bdf("g1:00.0", out, sizeof(out), why, sizeof(why)),
 		 EINVAL);
 }
@@ -148,8 +147,8 @@ static void test_nth(void)
 	CHECK(strstr(why, "empty entry") != NULL);
 	CHECK_EQ(ivp_parse_nth("1,", nth, &nr, why, sizeof(why)), EINVAL);
 	CHECK_EQ(ivp_parse_nth("1,-2", nth, &nr, why, sizeof(why)), EINVAL);
-	CHECK_EQ(ivp_parse_nth("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17",
-			       nth, &nr, why, sizeof(why)),
+	CHECK_EQ(ivp_parse_nth("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", nth,
+			       &nr, why, sizeof(why)),
 		 E2BIG);
 }
 
