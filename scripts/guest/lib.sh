@@ -189,3 +189,22 @@ vbr_vfiobard_all() {
 	done
 	fail "vfiobard did not start: $(cat /tmp/vfiobard.log)"
 }
+
+# vbr_perftest_pair_fails NAME SERVER-CMD CLIENT-CMD: like
+# vbr_perftest_pair, but both sides must fail (perftest connects before it
+# registers memory, so a refused registration needs a peer to get there).
+vbr_perftest_pair_fails() {
+	local name=$1 server=$2 client=$3 spid
+
+	sh -c "$server" >"/tmp/$name-server.log" 2>&1 &
+	spid=$!
+	sleep 2
+	if sh -c "$client 10.0.0.1" >"/tmp/$name-client.log" 2>&1; then
+		kill "$spid" 2>/dev/null || true
+		fail "$name client succeeded: $(cat "/tmp/$name-client.log")"
+	fi
+	if wait "$spid"; then
+		fail "$name server succeeded: $(cat "/tmp/$name-server.log")"
+	fi
+	return 0
+}
