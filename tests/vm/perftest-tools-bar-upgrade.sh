@@ -34,7 +34,7 @@ host_before() {
 }
 
 guest() {
-	local bdf bar res t so co size row wrap
+	local bdf bar res t so co size row wrap side
 
 	vbr_bar_device >/dev/null
 	bdf=$(vbr_pci_find "$(vbr_bar_id)")
@@ -42,6 +42,14 @@ guest() {
 	res=/sys/bus/pci/devices/$bdf/resource$bar
 	vbr_rxe_up
 	vbr_vfiobard_all "$bdf" "$bar"
+	# without the interposer the BAR mapping cannot be registered
+	vbr_perftest_pair_fails plain \
+		"ib_write_bw -d rxe0 -x 1 -F -s $PT_BW -n 5 --mmap=$res --mmap-offset=0" \
+		"ib_write_bw -d rxe0 -x 1 -F -s $PT_BW -n 5 --mmap=$res --mmap-offset=1048576"
+	grep -q "Couldn't allocate MR" /tmp/plain-client.log ||
+		fail "plain ib_write_bw did not fail at its registration: $(cat /tmp/plain-client.log)"
+	say "without vfiobar-run: $(grep -m1 "Couldn't allocate MR" /tmp/plain-client.log)"
+
 	wrap="vfiobar-run --device $bdf --"
 	for t in write_bw read_bw send_bw write_lat; do
 		set -- $(pt_off $t)
