@@ -31,6 +31,11 @@ int vfiobar_bind_iommufd(struct vfiobar_device *dev)
 	}
 	bind.iommufd = dev->iommufd;
 	if (ioctl(dev->device_fd, VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
+		/*
+		 * The cdev opens for everyone, but only one of them can bind:
+		 * the kernel refuses the others with EINVAL, not EBUSY.
+		 */
+		dev->bind_refused = errno == EINVAL;
 		vfiobar_set_error(dev, "VFIO_DEVICE_BIND_IOMMUFD on %s",
 				  dev->path);
 		return -1;

@@ -161,8 +161,13 @@ vfiobar_open_err(const char *path, char *err, size_t err_len)
 		else
 			ret = vfiobar_open_cdev(dev);
 	}
-	/* someone else holds it, or we may not: vfiobard may serve it */
-	if (ret && (errno == EBUSY || errno == EACCES || errno == EPERM))
+	/*
+	 * someone else holds it, or we may not: vfiobard may serve it (a
+	 * refused cdev bind is how the kernel says that another process
+	 * has the device; without a broker its error stands)
+	 */
+	if (ret && (errno == EBUSY || errno == EACCES || errno == EPERM ||
+		    (errno == EINVAL && dev->bind_refused)))
 		ret = try_broker(dev, pci[0] ? pci : path);
 	if (ret) {
 		if (err && err_len)

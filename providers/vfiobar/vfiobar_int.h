@@ -24,6 +24,8 @@ struct vfiobar_device {
 	int container_fd;
 	int group_fd;
 	unsigned long iommu_type; /* VFIO_TYPE1v2_IOMMU or VFIO_NOIOMMU_IOMMU */
+	/* the cdev bind failed with EINVAL: maybe another process has it */
+	bool bind_refused;
 	/* VFIOBAR_PATH_BROKER: the socket to vfiobard */
 	int broker_fd;
 	char path[PATH_MAX]; /* as given (cdev) or the PCI address (group) */

@@ -163,3 +163,65 @@ vbr_ib_write_bw() {
 	[ -n "$bw" ] || fail "no result row in ib_write_bw output: $out"
 	echo "$bw"
 }
+
+# vbr_perftest_pair NAME SERVER-CMD CLIENT-CMD: a perftest server command
+# in the background and, 2 s later, its client (with 10.0.0.1 appended);
+# logs in /tmp/NAME-server.log and /tmp/NAME-client.log. Fails, with both
+# logs, if either side fails.
+vbr_perftest_pair() {
+	local name=$1 server=$2 client=$3 spid
+
+	sh -c "$server" >"/tmp/$name-server.log" 2>&1 &
+	spid=$!
+	sleep 2
+	if ! sh -c "$client 10.0.0.1" >"/tmp/$name-client.log" 2>&1; then
+		kill "$spid" 2>/dev/null || true
+		fail "$name client failed: $(cat "/tmp/$name-client.log"); server: $(cat "/tmp/$name-server.log")"
+	fi
+	wait "$spid" || fail "$name server failed: $(cat "/tmp/$name-server.log")"
+}
+
+# vbr_perftest_row SIZE LOG: the result row of a perftest log, the one
+# whose first field is the message size.
+vbr_perftest_row() {
+	local row
+
+	row=$(awk -v s="$1" '$1 == s && NF >= 5' "$2")
+	[ -n "$row" ] || fail "no result row for $1 bytes in $2: $(cat "$2")"
+	echo "$row"
+}
+
+# vbr_vfiobard_all BDF BAR: start vfiobard granting root the whole BAR, so
+# that several processes of this guest get dma-bufs of the one device.
+vbr_vfiobard_all() {
+	local i size
+
+	size=$(($(stat -c %s "/sys/bus/pci/devices/$1/resource$2")))
+	echo "grant $1 $2 0 $size uid=0" >/etc/vfiobard.conf
+	mkdir -p /run
+	vfiobard --config /etc/vfiobard.conf --socket /run/vfiobard.sock 2>/tmp/vfiobard.log &
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ -S /run/vfiobard.sock ] && return 0
+		sleep 1
+	done
+	fail "vfiobard did not start: $(cat /tmp/vfiobard.log)"
+}
+
+# vbr_perftest_pair_fails NAME SERVER-CMD CLIENT-CMD: like
+# vbr_perftest_pair, but both sides must fail (perftest connects before it
+# registers memory, so a refused registration needs a peer to get there).
+vbr_perftest_pair_fails() {
+	local name=$1 server=$2 client=$3 spid
+
+	sh -c "$server" >"/tmp/$name-server.log" 2>&1 &
+	spid=$!
+	sleep 2
+	if sh -c "$client 10.0.0.1" >"/tmp/$name-client.log" 2>&1; then
+		kill "$spid" 2>/dev/null || true
+		fail "$name client succeeded: $(cat "/tmp/$name-client.log")"
+	fi
+	if wait "$spid"; then
+		fail "$name server succeeded: $(cat "/tmp/$name-server.log")"
+	fi
+	return 0
+}
