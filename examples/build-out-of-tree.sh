@@ -52,6 +52,10 @@ PKG_CONFIG_PATH=$libdir/pkgconfig cc -Wall -Wextra -Werror -std=c11 \
 	-o "$scratch/pc/vfiobar-mr" "$src/vfiobar-mr.c" \
 	$(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs vfiobar libibverbs) ||
 	fail "pkg-config build of vfiobar-mr"
+PKG_CONFIG_PATH=$libdir/pkgconfig cc -Wall -Wextra -Werror -std=c11 \
+	-o "$scratch/pc/vfiobar-write" "$src/vfiobar-write.c" \
+	$(PKG_CONFIG_PATH=$libdir/pkgconfig pkg-config --cflags --libs vfiobar libibverbs) ||
+	fail "pkg-config build of vfiobar-write"
 check_run "$scratch/pc/vfiobar-bars"
 echo "build-out-of-tree: pkg-config build ok"
 
