@@ -6,12 +6,29 @@
  * pattern of pattern.h in and out of it. The pattern is keyed by BAR
  * offset, so the host checks the BAR's backing file with bar-pattern.
  *
- *   rdma-bar-mr write|read --device DEV --bar N --slice OFF:LEN
+ *   rdma-bar-mr CMD --device DEV --bar N --slice OFF:LEN [--slice ...]
  *               [--ibdev rxe0] [--mr-offset O] [--mr-length L] [--iova I]
  *               --offset O --length L --seed S
- *     write: RDMA WRITE from a host-memory MR into the BAR MR at MR
- *     offset --offset; read: RDMA READ it back and compare.
- *   rdma-bar-mr revoke-memory ... --offset O --revoked-offset R
+ *     --slice more than once makes a dma-buf of several BAR ranges, in
+ *     the order given; --mr-offset and --mr-length pick the part of it
+ *     the MR covers, --iova its address in work requests (default: the
+ *     dma-buf offset). --offset is an MR offset.
+ *   write: RDMA WRITE from a host-memory MR into the BAR MR at --offset.
+ *   read: RDMA READ it back into host memory and compare.
+ *   write-from-bar: RDMA WRITE from the BAR MR (local) into the host MR;
+ *     the host MR must then hold the BAR's pattern of seed S.
+ *   read-into-bar: RDMA READ from the host MR into the BAR MR (local).
+ *   recv-into-bar: SEND from host memory, received into the BAR MR.
+ *   send-from-bar: SEND from the BAR MR, received into host memory, which
+ *     must then hold the BAR's pattern of seed S.
+ *   atomic: on each 8-byte word of [O, O+L), which holds seed S: a
+ *     compare-and-swap that must miss, one that swaps in seed S+1, a
+ *     fetch-and-add that makes it seed S+2; each returned value checked.
+ *   bad-input ... --revoked-offset R: bad registrations and accesses the
+ *     MR does not allow, each refused with its errno or completion
+ *     status and aimed at R, where nothing may land (see bar_mr_bad.c).
+ *   udmabuf: a udmabuf (no CPU ranges) is refused with EOPNOTSUPP.
+ *   revoke-memory ... --offset O --revoked-offset R
  *               --after-offset A --length L --seed S
  *     write seed S at O; clear PCI_COMMAND_MEMORY through VFIO; a write
  *     of seed S+1 at R must fail with a remote access error and a write
@@ -19,16 +36,18 @@
  *     reconnect the QPs and write seed S+2 at A with the same MR and
  *     keys, then read O and A back. The MR query must say mapped,
  *     revoked, idle, mapped along the way.
- *   rdma-bar-mr born-revoked ... --revoked-offset R --after-offset A
+ *   born-revoked ... --revoked-offset R --after-offset A
  *     register while decode is off: a write at R fails, and after decode
  *     is set again, one at A (seed S+2) lands.
- *   rdma-bar-mr close ... --offset O --revoked-offset R
+ *   close ... --offset O --revoked-offset R
  *     write at O, close the VFIO device: the MR is gone, a write at R
  *     fails, a new registration fails with ENODEV, dereg works.
  *
- * Each check prints "ok: ..." or fails with a reason: exit 0, 1 on a
- * failed check, 2 on bad usage.
+ * With QEMU's NVMe controller and --bar 4, the persistent memory region
+ * is enabled first (nvme_pmr.h). Each check prints "ok: ..." or fails
+ * with a reason: exit 0, 1 on a failed check, 2 on bad usage.
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -41,6 +60,8 @@
 #include <infiniband/verbs.h>
 #include <vfiobar.h>
 
+#include "bar_mr.h"
+#include "nvme_pmr.h"
 #include "pattern.h"
 #include "rdma_loop.h"
 #include "rxe_mr_query.h"
@@ -48,51 +69,40 @@
 
 #define RUN_TIMEOUT_MS 30000
 
-struct opts {
-	const char *cmd;
-	const char *path;
-	const char *ibdev;
-	unsigned int bar;
-	bool have_bar;
-	struct vfiobar_range slice;
-	uint64_t mr_offset, mr_length, iova;
-	bool have_mr_length, have_iova;
-	uint64_t offset, revoked_offset, after_offset, length, seed;
-	bool have_offset, have_revoked, have_after, have_length, have_seed;
-};
-
-struct bar_mr {
-	struct vfiobar_device *dev;
-	int dmabuf;
-	struct rdma_loop loop;
-	struct ibv_mr *bar;
-	struct ibv_mr *host;
-	uint8_t *buf;
-	const struct opts *o;
+static const char *const commands[] = {
+	"write",	 "read",	  "write-from-bar", "read-into-bar",
+	"recv-into-bar", "send-from-bar", "atomic",	    "bad-input",
+	"udmabuf",	 "revoke-memory", "born-revoked",   "close",
 };
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rdma-bar-mr write|read|revoke-memory|born-revoked|close\n"
+		"usage: rdma-bar-mr write|read|write-from-bar|read-into-bar|\n"
+		"                   recv-into-bar|send-from-bar|atomic|bad-input|\n"
+		"                   udmabuf|revoke-memory|born-revoked|close\n"
 		"                   --device DEV --bar N\n"
-		"                   --slice OFF:LEN [--ibdev NAME] [--mr-offset O]\n"
-		"                   [--mr-length L] [--iova I] --offset O --length L\n"
-		"                   --seed S [--revoked-offset R --after-offset A]\n");
+		"                   --slice OFF:LEN [--slice OFF:LEN...] [--ibdev NAME]\n"
+		"                   [--mr-offset O] [--mr-length L] [--iova I]\n"
+		"                   --offset O --length L --seed S\n"
+		"                   [--revoked-offset R] [--after-offset A]\n");
 	exit(2);
 }
 
-static void fail(const char *what)
+void bar_mr_fail(const char *what)
 {
 	fprintf(stderr, "rdma-bar-mr: FAIL: %s\n", what);
 	exit(1);
 }
 
-static void ok(const char *what)
+void bar_mr_ok(const char *what)
 {
 	printf("ok: %s\n", what);
 	fflush(stdout);
 }
+
+#define fail bar_mr_fail
+#define ok bar_mr_ok
 
 static uint64_t number(const char *opt, const char *s)
 {
@@ -108,17 +118,27 @@ static uint64_t number(const char *opt, const char *s)
 
 static void parse_slice(struct opts *o, const char *s)
 {
+	struct vfiobar_range *r;
 	char *colon = strchr(s, ':');
 	char *off;
 
-	if (!colon)
+	if (!colon || o->nr_slices == BAR_MR_MAX_SLICES)
 		usage();
+	r = &o->slices[o->nr_slices++];
 	off = strndup(s, colon - s);
 	if (!off)
 		fail("out of memory");
-	o->slice.offset = number("slice", off);
-	o->slice.length = number("slice", colon + 1);
+	r->offset = number("slice", off);
+	r->length = number("slice", colon + 1);
 	free(off);
+	if (!r->length || o->dmabuf_size + r->length < o->dmabuf_size)
+		usage();
+	o->dmabuf_size += r->length;
+}
+
+static bool is_cmd(const struct opts *o, const char *name)
+{
+	return !strcmp(o->cmd, name);
 }
 
 static void parse(struct opts *o, int argc, char **argv)
@@ -138,6 +158,8 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{}
 	};
+	bool known = false;
+	size_t i;
 	int c;
 
 	if (argc < 2)
@@ -195,40 +217,75 @@ static void parse(struct opts *o, int argc, char **argv)
 			usage();
 		}
 	}
-	if (optind != argc || !o->path || !o->have_bar || !o->slice.length ||
+	if (optind != argc || !o->path || !o->have_bar || !o->nr_slices ||
 	    !o->have_offset || !o->have_length || !o->length || !o->have_seed)
 		usage();
-	if (strcmp(o->cmd, "write") && strcmp(o->cmd, "read") &&
-	    strcmp(o->cmd, "revoke-memory") && strcmp(o->cmd, "born-revoked") &&
-	    strcmp(o->cmd, "close"))
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		known |= is_cmd(o, commands[i]);
+	if (!known)
 		usage();
-	if ((!strcmp(o->cmd, "revoke-memory") ||
-	     !strcmp(o->cmd, "born-revoked")) &&
+	if ((is_cmd(o, "revoke-memory") || is_cmd(o, "born-revoked")) &&
 	    (!o->have_revoked || !o->have_after))
 		usage();
-	if (!strcmp(o->cmd, "close") && !o->have_revoked)
+	if ((is_cmd(o, "close") || is_cmd(o, "bad-input")) && !o->have_revoked)
+		usage();
+	if (o->mr_offset >= o->dmabuf_size)
 		usage();
 	if (!o->have_mr_length)
-		o->mr_length = o->slice.length - o->mr_offset;
+		o->mr_length = o->dmabuf_size - o->mr_offset;
 	if (!o->have_iova)
 		o->iova = o->mr_offset;
 }
 
-/* The pattern for @len bytes at MR offset @off, keyed by BAR offset. */
-static void fill(const struct opts *o, uint8_t *buf, uint64_t off, uint64_t len,
+uint64_t bar_mr_bar_offset(const struct opts *o, uint64_t off)
+{
+	uint64_t start = 0;
+	unsigned int i;
+
+	for (i = 0; i < o->nr_slices; i++) {
+		if (off - start < o->slices[i].length)
+			return o->slices[i].offset + (off - start);
+		start += o->slices[i].length;
+	}
+	fail("an offset outside the dma-buf");
+}
+
+void bar_mr_fill(const struct opts *o, uint8_t *buf, uint64_t off, uint64_t len,
 		 uint64_t seed)
 {
-	uint64_t bar_off = o->slice.offset + o->mr_offset + off;
 	uint64_t i;
 
 	for (i = 0; i < len; i++)
-		buf[i] = pattern_byte(bar_off + i, seed);
+		buf[i] = pattern_byte(
+			bar_mr_bar_offset(o, o->mr_offset + off + i), seed);
 }
 
-#define HOST_ACCESS                                         \
-	(IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | \
-	 IBV_ACCESS_REMOTE_READ)
-#define BAR_ACCESS (HOST_ACCESS | IBV_ACCESS_REMOTE_ATOMIC)
+void bar_mr_compare(const struct opts *o, const uint8_t *buf, uint64_t off,
+		    uint64_t len, uint64_t seed, const char *what)
+{
+	uint8_t *want = malloc(len);
+	char msg[192];
+	uint64_t i;
+
+	if (!want)
+		fail("out of memory");
+	bar_mr_fill(o, want, off, len, seed);
+	for (i = 0; i < len; i++) {
+		if (buf[i] != want[i]) {
+			snprintf(
+				msg, sizeof(msg),
+				"%s: byte at MR offset %#llx is %#x, expected %#x (seed %llu)",
+				what, (unsigned long long)(off + i), buf[i],
+				want[i], (unsigned long long)seed);
+			fail(msg);
+		}
+	}
+	free(want);
+	snprintf(msg, sizeof(msg),
+		 "%s: %llu bytes hold the pattern of seed %llu", what,
+		 (unsigned long long)len, (unsigned long long)seed);
+	ok(msg);
+}
 
 /* The VFIO device, the dma-buf, the QP pair and the host-memory MR. */
 static void open_all(struct bar_mr *m, const struct opts *o)
@@ -240,8 +297,18 @@ static void open_all(struct bar_mr *m, const struct opts *o)
 			strerror(errno));
 		exit(1);
 	}
-	m->dmabuf = vfiobar_dmabuf_export(m->dev, o->bar, &o->slice, 1,
-					  O_RDWR | O_CLOEXEC);
+	/* The PMR decodes only once enabled, again after each reset. */
+	if (o->bar == NVME_PMR_BAR && nvme_pmr_present(m->dev)) {
+		if (nvme_pmr_enable(m->dev)) {
+			fprintf(stderr,
+				"rdma-bar-mr: enabling the NVMe PMR: %s\n",
+				strerror(errno));
+			exit(1);
+		}
+		ok("NVMe PMR enabled");
+	}
+	m->dmabuf = vfiobar_dmabuf_export(m->dev, o->bar, o->slices,
+					  o->nr_slices, O_RDWR | O_CLOEXEC);
 	if (m->dmabuf < 0) {
 		fprintf(stderr, "rdma-bar-mr: dma-buf export: %s\n",
 			vfiobar_last_error(m->dev));
@@ -292,43 +359,77 @@ static void close_all(struct bar_mr *m)
 		vfiobar_close(m->dev);
 }
 
-/*
- * One RDMA op between the host MR and the BAR MR at MR offset @off:
- * IBV_WR_RDMA_WRITE / _READ with the BAR as the remote side, or, with
- * @bar_local, an RDMA WRITE whose source is the BAR MR and whose target
- * is the host MR. Returns the completion status.
- */
-static enum ibv_wc_status run(struct bar_mr *m, enum ibv_wr_opcode op,
-			      uint64_t off, bool bar_local)
+static uint64_t next_wr_id(void)
+{
+	static uint64_t id;
+
+	return ++id;
+}
+
+enum ibv_wc_status bar_mr_rdma(struct bar_mr *m, struct ibv_mr *mr,
+			       enum ibv_wr_opcode op, uint64_t iova,
+			       uint64_t len, bool mr_local)
 {
 	struct ibv_sge sge = {
 		.addr = (uintptr_t)m->buf,
-		.length = m->o->length,
+		.length = len,
 		.lkey = m->host->lkey,
 	};
 	struct ibv_send_wr wr = {
-		.wr_id = off + 1,
+		.wr_id = next_wr_id(),
 		.sg_list = &sge,
 		.num_sge = 1,
 		.opcode = op,
 	};
 	struct ibv_wc wc;
 
-	if (bar_local) {
-		sge.addr = m->o->iova + off;
-		sge.lkey = m->bar->lkey;
+	if (mr_local) {
+		sge.addr = iova;
+		sge.lkey = mr->lkey;
 		wr.wr.rdma.remote_addr = (uintptr_t)m->buf;
 		wr.wr.rdma.rkey = m->host->rkey;
 	} else {
-		wr.wr.rdma.remote_addr = m->o->iova + off;
-		wr.wr.rdma.rkey = m->bar->rkey;
+		wr.wr.rdma.remote_addr = iova;
+		wr.wr.rdma.rkey = mr->rkey;
 	}
 	if (rdma_loop_run(&m->loop, &wr, &wc, RUN_TIMEOUT_MS))
 		fail("no completion for the work request");
 	return wc.status;
 }
 
-static void expect_status(enum ibv_wc_status got, enum ibv_wc_status want,
+enum ibv_wc_status bar_mr_atomic(struct bar_mr *m, struct ibv_mr *mr,
+				 enum ibv_wr_opcode op, uint64_t iova,
+				 uint64_t compare_add, uint64_t swap,
+				 uint64_t *old)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)m->buf,
+		.length = sizeof(uint64_t),
+		.lkey = m->host->lkey,
+	};
+	struct ibv_send_wr wr = {
+		.wr_id = next_wr_id(),
+		.sg_list = &sge,
+		.num_sge = 1,
+		.opcode = op,
+		.wr.atomic = {
+			.remote_addr = iova,
+			.compare_add = compare_add,
+			.swap = swap,
+			.rkey = mr->rkey,
+		},
+	};
+	struct ibv_wc wc;
+
+	memset(m->buf, 0, sizeof(uint64_t));
+	if (rdma_loop_run(&m->loop, &wr, &wc, RUN_TIMEOUT_MS))
+		fail("no completion for the atomic");
+	if (wc.status == IBV_WC_SUCCESS)
+		memcpy(old, m->buf, sizeof(*old));
+	return wc.status;
+}
+
+void bar_mr_expect_status(enum ibv_wc_status got, enum ibv_wc_status want,
 			  const char *what)
 {
 	char msg[256];
@@ -343,42 +444,39 @@ static void expect_status(enum ibv_wc_status got, enum ibv_wc_status want,
 	ok(msg);
 }
 
-static void do_write(struct bar_mr *m, uint64_t off, uint64_t seed)
+void bar_mr_reconnect(struct bar_mr *m)
 {
-	char what[128];
-
-	fill(m->o, m->buf, off, m->o->length, seed);
-	snprintf(what, sizeof(what), "RDMA WRITE %llu bytes at MR offset %#llx",
-		 (unsigned long long)m->o->length, (unsigned long long)off);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, off, false), IBV_WC_SUCCESS,
-		      what);
+	if (rdma_loop_reconnect(&m->loop))
+		exit(1);
 }
 
-static void do_read(struct bar_mr *m, uint64_t off, uint64_t seed)
-{
-	uint8_t *want = malloc(m->o->length);
-	char what[128];
-	uint64_t i;
+#define expect_status bar_mr_expect_status
+#define do_write bar_mr_write
+#define do_read bar_mr_read
 
-	if (!want)
-		fail("out of memory");
+void bar_mr_write(struct bar_mr *m, uint64_t off, uint64_t seed)
+{
+	char what[128];
+
+	bar_mr_fill(m->o, m->buf, off, m->o->length, seed);
+	snprintf(what, sizeof(what), "RDMA WRITE %llu bytes at MR offset %#llx",
+		 (unsigned long long)m->o->length, (unsigned long long)off);
+	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+				  m->o->iova + off, m->o->length, false),
+		      IBV_WC_SUCCESS, what);
+}
+
+void bar_mr_read(struct bar_mr *m, uint64_t off, uint64_t seed)
+{
+	char what[128];
+
 	memset(m->buf, 0, m->o->length);
 	snprintf(what, sizeof(what), "RDMA READ %llu bytes at MR offset %#llx",
 		 (unsigned long long)m->o->length, (unsigned long long)off);
-	expect_status(run(m, IBV_WR_RDMA_READ, off, false), IBV_WC_SUCCESS,
-		      what);
-	fill(m->o, want, off, m->o->length, seed);
-	for (i = 0; i < m->o->length; i++) {
-		if (m->buf[i] != want[i]) {
-			snprintf(what, sizeof(what),
-				 "byte %#llx read back %#x, expected %#x",
-				 (unsigned long long)(off + i), m->buf[i],
-				 want[i]);
-			fail(what);
-		}
-	}
-	free(want);
-	ok("read back the pattern");
+	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_READ, m->o->iova + off,
+				  m->o->length, false),
+		      IBV_WC_SUCCESS, what);
+	bar_mr_compare(m->o, m->buf, off, m->o->length, seed, "read back");
 }
 
 static void decode(struct bar_mr *m, bool on)
@@ -425,15 +523,16 @@ static void cmd_revoke_memory(struct bar_mr *m)
 	if (info.invalidations <= before.invalidations)
 		fail("the revoke did not invalidate the MR");
 
-	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
+	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+				  o->iova + o->revoked_offset, o->length,
+				  false),
 		      IBV_WC_REM_ACCESS_ERR, "RDMA WRITE into the revoked BAR");
-	if (rdma_loop_reconnect(&m->loop))
-		exit(1);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, o->offset, true),
+	bar_mr_reconnect(m);
+	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+				  o->iova + o->offset, o->length, true),
 		      IBV_WC_LOC_PROT_ERR, "RDMA WRITE from the revoked BAR");
-	if (rdma_loop_reconnect(&m->loop))
-		exit(1);
+	bar_mr_reconnect(m);
 
 	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
 
@@ -462,12 +561,13 @@ static void cmd_born_revoked(struct bar_mr *m)
 	decode(m, false);
 	reg_bar(m);
 	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
-	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
+	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+				  o->iova + o->revoked_offset, o->length,
+				  false),
 		      IBV_WC_REM_ACCESS_ERR,
 		      "RDMA WRITE into the BAR registered while revoked");
-	if (rdma_loop_reconnect(&m->loop))
-		exit(1);
+	bar_mr_reconnect(m);
 	decode(m, true);
 	do_write(m, o->after_offset, o->seed + 2);
 	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
@@ -490,8 +590,10 @@ static void cmd_close(struct bar_mr *m)
 	m->dev = NULL;
 	ok("VFIO device closed");
 	expect_state(m, RXE_MR_DMABUF_GONE, &info);
-	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
+	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+				  o->iova + o->revoked_offset, o->length,
+				  false),
 		      IBV_WC_REM_ACCESS_ERR,
 		      "RDMA WRITE into the BAR of a closed device");
 	again = ibv_reg_dmabuf_mr(m->loop.pd, o->mr_offset, o->mr_length,
@@ -507,24 +609,38 @@ static void cmd_close(struct bar_mr *m)
 
 int main(int argc, char **argv)
 {
+	static const struct {
+		const char *name;
+		void (*run)(struct bar_mr *m);
+	} after_reg[] = {
+		{ "write-from-bar", bar_mr_cmd_write_from_bar },
+		{ "read-into-bar", bar_mr_cmd_read_into_bar },
+		{ "recv-into-bar", bar_mr_cmd_recv_into_bar },
+		{ "send-from-bar", bar_mr_cmd_send_from_bar },
+		{ "atomic", bar_mr_cmd_atomic },
+		{ "bad-input", bar_mr_cmd_bad_input },
+		{ "udmabuf", bar_mr_cmd_udmabuf },
+		{ "close", cmd_close },
+		{ "revoke-memory", cmd_revoke_memory },
+	};
 	struct opts o = {};
 	struct bar_mr m = {};
+	size_t i;
 
 	parse(&o, argc, argv);
 	open_all(&m, &o);
 
-	if (!strcmp(o.cmd, "born-revoked")) {
+	if (is_cmd(&o, "born-revoked")) {
 		cmd_born_revoked(&m);
 	} else {
 		reg_bar(&m);
-		if (!strcmp(o.cmd, "write"))
+		if (is_cmd(&o, "write"))
 			do_write(&m, o.offset, o.seed);
-		else if (!strcmp(o.cmd, "read"))
+		else if (is_cmd(&o, "read"))
 			do_read(&m, o.offset, o.seed);
-		else if (!strcmp(o.cmd, "close"))
-			cmd_close(&m);
-		else
-			cmd_revoke_memory(&m);
+		for (i = 0; i < sizeof(after_reg) / sizeof(after_reg[0]); i++)
+			if (is_cmd(&o, after_reg[i].name))
+				after_reg[i].run(&m);
 	}
 
 	close_all(&m);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -198,6 +199,56 @@ int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
 			nanosleep(&ts, NULL);
 		}
 	}
+}
+
+int rdma_loop_run_recv(struct rdma_loop *l, struct ibv_send_wr *send,
+		       struct ibv_recv_wr *recv, struct ibv_wc *swc,
+		       struct ibv_wc *rwc, unsigned int timeout_ms)
+{
+	uint64_t deadline = loop_now_ms() + timeout_ms;
+	bool have_send = false, have_recv = false;
+	struct ibv_recv_wr *bad_recv;
+	struct ibv_send_wr *bad;
+	struct ibv_wc wc;
+	int n, err;
+
+	recv->next = NULL;
+	err = ibv_post_recv(l->qp[1], recv, &bad_recv);
+	if (err)
+		return loop_error("ibv_post_recv", err);
+	send->send_flags |= IBV_SEND_SIGNALED;
+	send->next = NULL;
+	err = ibv_post_send(l->qp[0], send, &bad);
+	if (err)
+		return loop_error("ibv_post_send", err);
+
+	while (!have_send || !have_recv) {
+		n = ibv_poll_cq(l->cq, 1, &wc);
+		if (n < 0)
+			return loop_error("ibv_poll_cq", EIO);
+		if (n && wc.qp_num == l->qp[0]->qp_num &&
+		    wc.wr_id == send->wr_id) {
+			*swc = wc;
+			have_send = true;
+			if (wc.status != IBV_WC_SUCCESS && !have_recv) {
+				memset(rwc, 0, sizeof(*rwc));
+				rwc->status = IBV_WC_GENERAL_ERR;
+				return 0;
+			}
+		} else if (n && wc.qp_num == l->qp[1]->qp_num &&
+			   wc.wr_id == recv->wr_id) {
+			*rwc = wc;
+			have_recv = true;
+		}
+		if (!n && loop_now_ms() > deadline)
+			return loop_error("no completion", ETIMEDOUT);
+		if (!n) {
+			struct timespec ts = { .tv_nsec = 1000000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	return 0;
 }
 
 void rdma_loop_close(struct rdma_loop *l)
