@@ -148,15 +148,44 @@ int rdma_loop_open(struct rdma_loop *l, const char *ibdev)
 	return loop_connect(l);
 }
 
-int rdma_loop_reconnect(struct rdma_loop *l)
+/*
+ * Move @qp to RESET, and again if it did not stay there. rxe's completer
+ * posts an error completion before it moves the QP to the error state
+ * (rxe_comp.c, COMPST_ERROR: do_complete(), then rxe_qp_error()), and
+ * its responder moves to the error state after it sent the NAK: a reset
+ * made as soon as the completion is seen can be overwritten by that late
+ * error. The reset drains the QP's tasks before it returns, so once it
+ * did, nothing moves the QP any more and a second reset holds.
+ */
+static int loop_reset_qp(struct ibv_qp *qp)
 {
 	struct ibv_qp_attr a = { .qp_state = IBV_QPS_RESET };
+	struct ibv_qp_init_attr init;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (ibv_modify_qp(qp, &a, IBV_QP_STATE))
+			return loop_error("reset QP", errno);
+		if (ibv_query_qp(qp, &a, IBV_QP_STATE, &init))
+			return loop_error("query QP", errno);
+		if (a.qp_state == IBV_QPS_RESET)
+			return 0;
+		fprintf(stderr,
+			"rdma_loop: QP %u left RESET for state %d after its reset; resetting again\n",
+			qp->qp_num, a.qp_state);
+		a.qp_state = IBV_QPS_RESET;
+	}
+	return loop_error("QP does not stay in RESET", EBUSY);
+}
+
+int rdma_loop_reconnect(struct rdma_loop *l)
+{
 	struct ibv_wc wc;
 	int i;
 
 	for (i = 0; i < 2; i++)
-		if (ibv_modify_qp(l->qp[i], &a, IBV_QP_STATE))
-			return loop_error("reset QP", errno);
+		if (loop_reset_qp(l->qp[i]))
+			return -1;
 	while (ibv_poll_cq(l->cq, 1, &wc) > 0)
 		;
 	return loop_connect(l);
