@@ -47,7 +47,6 @@
  * is enabled first (nvme_pmr.h). Each check prints "ok: ..." or fails
  * with a reason: exit 0, 1 on a failed check, 2 on bad usage.
  */
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -101,9 +100,6 @@ void bar_mr_ok(const char *what)
 	fflush(stdout);
 }
 
-#define fail bar_mr_fail
-#define ok bar_mr_ok
-
 static uint64_t number(const char *opt, const char *s)
 {
 	uint64_t v;
@@ -127,7 +123,7 @@ static void parse_slice(struct opts *o, const char *s)
 	r = &o->slices[o->nr_slices++];
 	off = strndup(s, colon - s);
 	if (!off)
-		fail("out of memory");
+		bar_mr_fail("out of memory");
 	r->offset = number("slice", off);
 	r->length = number("slice", colon + 1);
 	free(off);
@@ -247,7 +243,7 @@ uint64_t bar_mr_bar_offset(const struct opts *o, uint64_t off)
 			return o->slices[i].offset + (off - start);
 		start += o->slices[i].length;
 	}
-	fail("an offset outside the dma-buf");
+	bar_mr_fail("an offset outside the dma-buf");
 }
 
 void bar_mr_fill(const struct opts *o, uint8_t *buf, uint64_t off, uint64_t len,
@@ -268,7 +264,7 @@ void bar_mr_compare(const struct opts *o, const uint8_t *buf, uint64_t off,
 	uint64_t i;
 
 	if (!want)
-		fail("out of memory");
+		bar_mr_fail("out of memory");
 	bar_mr_fill(o, want, off, len, seed);
 	for (i = 0; i < len; i++) {
 		if (buf[i] != want[i]) {
@@ -277,14 +273,14 @@ void bar_mr_compare(const struct opts *o, const uint8_t *buf, uint64_t off,
 				"%s: byte at MR offset %#llx is %#x, expected %#x (seed %llu)",
 				what, (unsigned long long)(off + i), buf[i],
 				want[i], (unsigned long long)seed);
-			fail(msg);
+			bar_mr_fail(msg);
 		}
 	}
 	free(want);
 	snprintf(msg, sizeof(msg),
 		 "%s: %llu bytes hold the pattern of seed %llu", what,
 		 (unsigned long long)len, (unsigned long long)seed);
-	ok(msg);
+	bar_mr_ok(msg);
 }
 
 /* The VFIO device, the dma-buf, the QP pair and the host-memory MR. */
@@ -305,7 +301,7 @@ static void open_all(struct bar_mr *m, const struct opts *o)
 				strerror(errno));
 			exit(1);
 		}
-		ok("NVMe PMR enabled");
+		bar_mr_ok("NVMe PMR enabled");
 	}
 	m->dmabuf = vfiobar_dmabuf_export(m->dev, o->bar, o->slices,
 					  o->nr_slices, O_RDWR | O_CLOEXEC);
@@ -318,10 +314,10 @@ static void open_all(struct bar_mr *m, const struct opts *o)
 		exit(1);
 
 	if (posix_memalign((void **)&m->buf, 4096, o->length))
-		fail("out of memory");
+		bar_mr_fail("out of memory");
 	m->host = ibv_reg_mr(m->loop.pd, m->buf, o->length, HOST_ACCESS);
 	if (!m->host)
-		fail("ibv_reg_mr of the host buffer");
+		bar_mr_fail("ibv_reg_mr of the host buffer");
 }
 
 static void reg_bar(struct bar_mr *m)
@@ -337,7 +333,7 @@ static void reg_bar(struct bar_mr *m)
 			 errno == EOPNOTSUPP ?
 				 " (is the provider with dma-buf MRs loaded?)" :
 				 "");
-		fail(msg);
+		bar_mr_fail(msg);
 	}
 	snprintf(
 		msg, sizeof(msg),
@@ -345,13 +341,13 @@ static void reg_bar(struct bar_mr *m)
 		(unsigned long long)o->mr_offset,
 		(unsigned long long)o->mr_length, (unsigned long long)o->iova,
 		m->bar->lkey, m->bar->rkey);
-	ok(msg);
+	bar_mr_ok(msg);
 }
 
 static void close_all(struct bar_mr *m)
 {
 	if (ibv_dereg_mr(m->host) || ibv_dereg_mr(m->bar))
-		fail("ibv_dereg_mr");
+		bar_mr_fail("ibv_dereg_mr");
 	rdma_loop_close(&m->loop);
 	free(m->buf);
 	close(m->dmabuf);
@@ -393,7 +389,7 @@ enum ibv_wc_status bar_mr_rdma(struct bar_mr *m, struct ibv_mr *mr,
 		wr.wr.rdma.rkey = mr->rkey;
 	}
 	if (rdma_loop_run(&m->loop, &wr, &wc, RUN_TIMEOUT_MS))
-		fail("no completion for the work request");
+		bar_mr_fail("no completion for the work request");
 	return wc.status;
 }
 
@@ -423,7 +419,7 @@ enum ibv_wc_status bar_mr_atomic(struct bar_mr *m, struct ibv_mr *mr,
 
 	memset(m->buf, 0, sizeof(uint64_t));
 	if (rdma_loop_run(&m->loop, &wr, &wc, RUN_TIMEOUT_MS))
-		fail("no completion for the atomic");
+		bar_mr_fail("no completion for the atomic");
 	if (wc.status == IBV_WC_SUCCESS)
 		memcpy(old, m->buf, sizeof(*old));
 	return wc.status;
@@ -439,9 +435,9 @@ void bar_mr_expect_status(enum ibv_wc_status got, enum ibv_wc_status want,
 	if (got != want) {
 		snprintf(msg, sizeof(msg), "%s: completion %s, expected %s",
 			 what, ibv_wc_status_str(got), ibv_wc_status_str(want));
-		fail(msg);
+		bar_mr_fail(msg);
 	}
-	ok(msg);
+	bar_mr_ok(msg);
 }
 
 void bar_mr_reconnect(struct bar_mr *m)
@@ -450,10 +446,6 @@ void bar_mr_reconnect(struct bar_mr *m)
 		exit(1);
 }
 
-#define expect_status bar_mr_expect_status
-#define do_write bar_mr_write
-#define do_read bar_mr_read
-
 void bar_mr_write(struct bar_mr *m, uint64_t off, uint64_t seed)
 {
 	char what[128];
@@ -461,9 +453,9 @@ void bar_mr_write(struct bar_mr *m, uint64_t off, uint64_t seed)
 	bar_mr_fill(m->o, m->buf, off, m->o->length, seed);
 	snprintf(what, sizeof(what), "RDMA WRITE %llu bytes at MR offset %#llx",
 		 (unsigned long long)m->o->length, (unsigned long long)off);
-	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
-				  m->o->iova + off, m->o->length, false),
-		      IBV_WC_SUCCESS, what);
+	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+					 m->o->iova + off, m->o->length, false),
+			     IBV_WC_SUCCESS, what);
 }
 
 void bar_mr_read(struct bar_mr *m, uint64_t off, uint64_t seed)
@@ -473,9 +465,9 @@ void bar_mr_read(struct bar_mr *m, uint64_t off, uint64_t seed)
 	memset(m->buf, 0, m->o->length);
 	snprintf(what, sizeof(what), "RDMA READ %llu bytes at MR offset %#llx",
 		 (unsigned long long)m->o->length, (unsigned long long)off);
-	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_READ, m->o->iova + off,
-				  m->o->length, false),
-		      IBV_WC_SUCCESS, what);
+	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_READ,
+					 m->o->iova + off, m->o->length, false),
+			     IBV_WC_SUCCESS, what);
 	bar_mr_compare(m->o, m->buf, off, m->o->length, seed, "read back");
 }
 
@@ -486,8 +478,8 @@ static void decode(struct bar_mr *m, bool on)
 			on ? "on" : "off", vfiobar_last_error(m->dev));
 		exit(1);
 	}
-	ok(on ? "memory decode on: access restored" :
-		"memory decode off: access revoked");
+	bar_mr_ok(on ? "memory decode on: access restored" :
+		       "memory decode off: access revoked");
 }
 
 /* The MR's state as its driver reports it must be @want. */
@@ -498,7 +490,7 @@ static void expect_state(struct bar_mr *m, uint32_t want,
 
 	if (rxe_mr_query(m->bar, info)) {
 		snprintf(msg, sizeof(msg), "MR query: %s", strerror(errno));
-		fail(msg);
+		bar_mr_fail(msg);
 	}
 	snprintf(msg, sizeof(msg),
 		 "MR state %s (expected %s), %llu invalidations, %llu faults",
@@ -506,8 +498,8 @@ static void expect_state(struct bar_mr *m, uint32_t want,
 		 (unsigned long long)info->invalidations,
 		 (unsigned long long)info->faults);
 	if (info->state != want)
-		fail(msg);
-	ok(msg);
+		bar_mr_fail(msg);
+	bar_mr_ok(msg);
 }
 
 static void cmd_revoke_memory(struct bar_mr *m)
@@ -516,22 +508,23 @@ static void cmd_revoke_memory(struct bar_mr *m)
 	uint32_t lkey = m->bar->lkey, rkey = m->bar->rkey;
 	struct rxe_mr_info before, info;
 
-	do_write(m, o->offset, o->seed);
+	bar_mr_write(m, o->offset, o->seed);
 	expect_state(m, RXE_MR_DMABUF_MAPPED, &before);
 	decode(m, false);
 	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
 	if (info.invalidations <= before.invalidations)
-		fail("the revoke did not invalidate the MR");
+		bar_mr_fail("the revoke did not invalidate the MR");
 
 	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
-				  o->iova + o->revoked_offset, o->length,
-				  false),
-		      IBV_WC_REM_ACCESS_ERR, "RDMA WRITE into the revoked BAR");
+	bar_mr_expect_status(
+		bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+			    o->iova + o->revoked_offset, o->length, false),
+		IBV_WC_REM_ACCESS_ERR, "RDMA WRITE into the revoked BAR");
 	bar_mr_reconnect(m);
-	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
-				  o->iova + o->offset, o->length, true),
-		      IBV_WC_LOC_PROT_ERR, "RDMA WRITE from the revoked BAR");
+	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+					 o->iova + o->offset, o->length, true),
+			     IBV_WC_LOC_PROT_ERR,
+			     "RDMA WRITE from the revoked BAR");
 	bar_mr_reconnect(m);
 
 	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
@@ -539,14 +532,14 @@ static void cmd_revoke_memory(struct bar_mr *m)
 	decode(m, true);
 	expect_state(m, RXE_MR_DMABUF_IDLE, &info);
 	if (m->bar->lkey != lkey || m->bar->rkey != rkey)
-		fail("keys changed");
-	ok("same MR, same lkey and rkey, QPs reconnected");
-	do_write(m, o->after_offset, o->seed + 2);
+		bar_mr_fail("keys changed");
+	bar_mr_ok("same MR, same lkey and rkey, QPs reconnected");
+	bar_mr_write(m, o->after_offset, o->seed + 2);
 	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
 	if (info.faults <= before.faults)
-		fail("the MR was not mapped again on access");
-	do_read(m, o->after_offset, o->seed + 2);
-	do_read(m, o->offset, o->seed);
+		bar_mr_fail("the MR was not mapped again on access");
+	bar_mr_read(m, o->after_offset, o->seed + 2);
+	bar_mr_read(m, o->offset, o->seed);
 }
 
 /*
@@ -562,14 +555,14 @@ static void cmd_born_revoked(struct bar_mr *m)
 	reg_bar(m);
 	expect_state(m, RXE_MR_DMABUF_REVOKED, &info);
 	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
-				  o->iova + o->revoked_offset, o->length,
-				  false),
-		      IBV_WC_REM_ACCESS_ERR,
-		      "RDMA WRITE into the BAR registered while revoked");
+	bar_mr_expect_status(
+		bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+			    o->iova + o->revoked_offset, o->length, false),
+		IBV_WC_REM_ACCESS_ERR,
+		"RDMA WRITE into the BAR registered while revoked");
 	bar_mr_reconnect(m);
 	decode(m, true);
-	do_write(m, o->after_offset, o->seed + 2);
+	bar_mr_write(m, o->after_offset, o->seed + 2);
 	expect_state(m, RXE_MR_DMABUF_MAPPED, &info);
 }
 
@@ -585,26 +578,26 @@ static void cmd_close(struct bar_mr *m)
 	struct ibv_mr *again;
 	char msg[128];
 
-	do_write(m, o->offset, o->seed);
+	bar_mr_write(m, o->offset, o->seed);
 	vfiobar_close(m->dev);
 	m->dev = NULL;
-	ok("VFIO device closed");
+	bar_mr_ok("VFIO device closed");
 	expect_state(m, RXE_MR_DMABUF_GONE, &info);
 	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
-				  o->iova + o->revoked_offset, o->length,
-				  false),
-		      IBV_WC_REM_ACCESS_ERR,
-		      "RDMA WRITE into the BAR of a closed device");
+	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+					 o->iova + o->revoked_offset, o->length,
+					 false),
+			     IBV_WC_REM_ACCESS_ERR,
+			     "RDMA WRITE into the BAR of a closed device");
 	again = ibv_reg_dmabuf_mr(m->loop.pd, o->mr_offset, o->mr_length,
 				  o->iova, m->dmabuf, BAR_ACCESS);
 	if (again || errno != ENODEV) {
 		snprintf(msg, sizeof(msg),
 			 "registration after close: %s, expected ENODEV",
 			 again ? "succeeded" : strerror(errno));
-		fail(msg);
+		bar_mr_fail(msg);
 	}
-	ok("registration after close: ENODEV");
+	bar_mr_ok("registration after close: ENODEV");
 }
 
 int main(int argc, char **argv)
@@ -635,9 +628,9 @@ int main(int argc, char **argv)
 	} else {
 		reg_bar(&m);
 		if (is_cmd(&o, "write"))
-			do_write(&m, o.offset, o.seed);
+			bar_mr_write(&m, o.offset, o.seed);
 		else if (is_cmd(&o, "read"))
-			do_read(&m, o.offset, o.seed);
+			bar_mr_read(&m, o.offset, o.seed);
 		for (i = 0; i < sizeof(after_reg) / sizeof(after_reg[0]); i++)
 			if (is_cmd(&o, after_reg[i].name))
 				after_reg[i].run(&m);
