@@ -22,7 +22,7 @@ host_before() {
 }
 
 guest() {
-	local dev bar a b m m2 size
+	local dev bar a b m m2 m3 size
 
 	dev=$(vbr_bar_device)
 	bar=$(vbr_bar_index)
@@ -80,6 +80,13 @@ guest() {
 		--iova 0x300001000 --offset 0xff3 --length 0x1012 --seed 131
 	# The last word of the second range and the first of the third.
 	r atomic $m2 --offset 0x3ff8 --length 16 --seed 140
+	# An MR that starts inside the second range: MR offset 0x17f9 is
+	# dma-buf 0x2ff9, BAR 0xf81ff9:7 then 0xf40000:25.
+	m3="--slice 0xf00000:0x1000 --slice 0xf80000:0x2000 --slice 0xf40000:0x1000"
+	r write $m3 --mr-offset 0x1800 --mr-length 0x2000 --iova 0x400001800 \
+		--offset 0x17f9 --length 32 --seed 150
+	r read $m3 --mr-offset 0x1800 --mr-length 0x2000 --iova 0x400001800 \
+		--offset 0x17f9 --length 32 --seed 150
 }
 
 host_after() {
@@ -97,5 +104,6 @@ host_after() {
 		--window 0xb00000:17:130 \
 		--window 0xd01ff3:13:131 --window 0xe00000:0x1005:131 \
 		--window 0xe01ff8:8:142 --window 0xd80000:8:142 \
+		--window 0xf81ff9:7:150 --window 0xf40000:25:150 \
 		--rest-zero
 }
