@@ -4,25 +4,27 @@
 # local), SEND into a BAR receive buffer and from a BAR buffer, and
 # compare-and-swap / fetch-and-add on BAR words the host wrote, with the
 # returned old values checked. 1 byte to 1 MiB at odd offsets; MRs over
-# part of a dma-buf with iova != offset and over all of one with
-# iova == offset; dma-bufs of several BAR ranges out of BAR order, with
-# transfers and atomics across range boundaries. tests/vm/CMakeLists.txt
-# runs it again on the NVMe PMR (--bar-device nvme).
+# part of a dma-buf with iova != offset, over all of one with
+# iova == offset, and over one that starts off a page boundary;
+# dma-bufs of several BAR ranges out of BAR order, with transfers and
+# atomics across range boundaries. tests/vm/CMakeLists.txt runs it
+# again on the NVMe PMR (--bar-device nvme).
 
-# About 40 tool runs, 1 MiB ones among them: 3 minutes on an idle 2-core
+# About 50 tool runs, 1 MiB ones among them: 2 to 4 minutes on a 2-core
 # host under TCG.
 VM_TIMEOUT=600
 
 host_before() {
 	bar-pattern zero --file "$BAR_FILE"
-	# The words the atomics start from (seed 120 and 140).
+	# The words the atomics start from (seeds 120, 140 and 162).
 	bar-pattern fill --file "$BAR_FILE" --offset 0x800000 --length 64 --seed 120
 	bar-pattern fill --file "$BAR_FILE" --offset 0xe01ff8 --length 8 --seed 140
 	bar-pattern fill --file "$BAR_FILE" --offset 0xd80000 --length 8 --seed 140
+	bar-pattern fill --file "$BAR_FILE" --offset 0x1002000 --length 8 --seed 162
 }
 
 guest() {
-	local dev bar a b m m2 m3 size
+	local dev bar a b m m2 m3 u size
 
 	dev=$(vbr_bar_device)
 	bar=$(vbr_bar_index)
@@ -87,6 +89,17 @@ guest() {
 		--offset 0x17f9 --length 32 --seed 150
 	r read $m3 --mr-offset 0x1800 --mr-length 0x2000 --iova 0x400001800 \
 		--offset 0x17f9 --length 32 --seed 150
+
+	# E: an MR whose start is not page-aligned (dma-buf 0x1123, BAR
+	# 0x1001123): its first and last bytes, a receive, and an atomic on
+	# the word at BAR 0x1002000 (MR offset 0xedd).
+	u="--slice 0x1000000:0x10000 --mr-offset 0x1123 --mr-length 0x2000 --iova 0x7f0000001123"
+	r write $u --offset 0 --length 1 --seed 160
+	r read $u --offset 0 --length 1 --seed 160
+	r write $u --offset 0x1fff --length 1 --seed 161
+	r read $u --offset 0x1fff --length 1 --seed 161
+	r atomic $u --offset 0xedd --length 8 --seed 162
+	r recv-into-bar $u --offset 0x1000 --length 0xff0 --seed 165
 }
 
 host_after() {
@@ -105,5 +118,7 @@ host_after() {
 		--window 0xd01ff3:13:131 --window 0xe00000:0x1005:131 \
 		--window 0xe01ff8:8:142 --window 0xd80000:8:142 \
 		--window 0xf81ff9:7:150 --window 0xf40000:25:150 \
+		--window 0x1001123:1:160 --window 0x1002000:8:164 \
+		--window 0x1002123:0xff0:165 --window 0x1003122:1:161 \
 		--rest-zero
 }
