@@ -6,12 +6,29 @@
  * pattern of pattern.h in and out of it. The pattern is keyed by BAR
  * offset, so the host checks the BAR's backing file with bar-pattern.
  *
- *   rdma-bar-mr write|read --device DEV --bar N --slice OFF:LEN
+ *   rdma-bar-mr CMD --device DEV --bar N --slice OFF:LEN [--slice ...]
  *               [--ibdev rxe0] [--mr-offset O] [--mr-length L] [--iova I]
  *               --offset O --length L --seed S
- *     write: RDMA WRITE from a host-memory MR into the BAR MR at MR
- *     offset --offset; read: RDMA READ it back and compare.
- *   rdma-bar-mr revoke --path PATH ... --offset O --revoked-offset R
+ *     --slice more than once makes a dma-buf of several BAR ranges, in
+ *     the order given; --mr-offset and --mr-length pick the part of it
+ *     the MR covers, --iova its address in work requests (default: the
+ *     dma-buf offset). --offset is an MR offset.
+ *   write: RDMA WRITE from a host-memory MR into the BAR MR at --offset.
+ *   read: RDMA READ it back into host memory and compare.
+ *   write-from-bar: RDMA WRITE from the BAR MR (local) into the host MR;
+ *     the host MR must then hold the BAR's pattern of seed S.
+ *   read-into-bar: RDMA READ from the host MR into the BAR MR (local).
+ *   recv-into-bar: SEND from host memory, received into the BAR MR.
+ *   send-from-bar: SEND from the BAR MR, received into host memory, which
+ *     must then hold the BAR's pattern of seed S.
+ *   atomic: on each 8-byte word of [O, O+L), which holds seed S: a
+ *     compare-and-swap that must miss, one that swaps in seed S+1, a
+ *     fetch-and-add that makes it seed S+2; each returned value checked.
+ *   bad-input ... --revoked-offset R: bad registrations and accesses the
+ *     MR does not allow, each refused with its errno or completion
+ *     status and aimed at R, where nothing may land (see bar_mr_bad.c).
+ *   udmabuf: a udmabuf (no CPU ranges) is refused with EOPNOTSUPP.
+ *   revoke --path PATH ... --offset O --revoked-offset R
  *               --after-offset A --length L --seed S
  *     write seed S at O; take access away by PATH (vfio_block.h). A path
  *     that holds access revoked (memory-disable, d3hot, runtime-pm): a
@@ -24,7 +41,7 @@
  *     unbind: the unbind waits for the device to be closed; once it is,
  *     the MR is gone, a write at R fails, the unbind completes.
  *     revoke-memory is revoke --path memory-disable.
- *   rdma-bar-mr storm --path PATH --iterations N ... --length L --seed S
+ *   storm --path PATH --iterations N ... --length L --seed S
  *     a thread RDMA-WRITEs seed S into one fresh L-byte slot of the MR
  *     after the other while PATH revokes and restores access N times.
  *     Every write must complete with success or a remote access error;
@@ -32,14 +49,14 @@
  *     slots that landed are printed as "vbr-storm-window OFF:LEN:SEED"
  *     (BAR offsets), for the host to check that they hold the pattern
  *     and that every refused slot stayed zero.
- *   rdma-bar-mr born-revoked ... --revoked-offset R --after-offset A
+ *   born-revoked ... --revoked-offset R --after-offset A
  *     register while decode is off: a write at R fails, and after decode
  *     is set again, one at A (seed S+2) lands.
- *   rdma-bar-mr close ... --offset O --revoked-offset R
+ *   close ... --offset O --revoked-offset R
  *     write at O, close the VFIO device: the MR is gone, a write at R
  *     fails, a new registration fails with ENODEV, dereg works.
  *
- *   rdma-bar-mr state ... --offset O --revoked-offset R --after-offset A
+ *   state ... --offset O --revoked-offset R --after-offset A
  *               [--flr-offset F] --length L --seed S
  *     the MR through libvfiobar (vfiobar_mr_open() over the whole
  *     slice, iova = slice offset), its state read with
@@ -52,14 +69,13 @@
  *     by exactly one per revoke or restore notification and one per
  *     mapping.
  *
- * Each check prints "ok: ..." or fails with a reason: exit 0, 1 on a
- * failed check, 2 on bad usage.
+ * With QEMU's NVMe controller and --bar 4, the persistent memory region
+ * is enabled first, and again after every restore (nvme_pmr.h). Each check prints "ok: ..." or fails
+ * with a reason: exit 0, 1 on a failed check, 2 on bad usage.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +86,7 @@
 #include <infiniband/verbs.h>
 #include <vfiobar.h>
 
+#include "bar_mr.h"
 #include "nvme_pmr.h"
 #include "pattern.h"
 #include "rdma_loop.h"
@@ -77,55 +94,38 @@
 
 #define RUN_TIMEOUT_MS 30000
 
-struct opts {
-	const char *cmd;
-	const struct vfio_block_path *path_kind;
-	const char *path;
-	const char *ibdev;
-	unsigned int bar;
-	bool have_bar;
-	struct vfiobar_range slice;
-	uint64_t mr_offset, mr_length, iova;
-	bool have_mr_length, have_iova;
-	uint64_t offset, revoked_offset, after_offset, flr_offset, length, seed;
-	unsigned int iterations;
-	bool have_offset, have_revoked, have_after, have_flr, have_length,
-		have_seed;
-};
-
-struct bar_mr {
-	struct vfiobar_mr *vmr; /* state: the MR libvfiobar opened */
-	struct vfiobar_device *dev;
-	int dmabuf;
-	struct rdma_loop loop;
-	struct ibv_mr *bar;
-	struct ibv_mr *host;
-	uint8_t *buf;
-	const struct opts *o;
-	bool nvme_pmr;
+static const char *const commands[] = {
+	"write",	 "read",	  "write-from-bar", "read-into-bar",
+	"recv-into-bar", "send-from-bar", "atomic",	    "bad-input",
+	"udmabuf",	 "revoke-memory", "born-revoked",   "close",
+	"revoke",	 "storm",	  "state",
 };
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rdma-bar-mr write|read|revoke|revoke-memory|born-revoked|close|storm|state\n"
+		"usage: rdma-bar-mr write|read|write-from-bar|read-into-bar|\n"
+		"                   recv-into-bar|send-from-bar|atomic|bad-input|\n"
+		"                   udmabuf|revoke|revoke-memory|storm|born-revoked|\n"
+		"                   close|state\n"
 		"                   --device DEV --bar N\n"
-		"                   --slice OFF:LEN [--ibdev NAME] [--mr-offset O]\n"
-		"                   [--mr-length L] [--iova I] --offset O --length L\n"
-		"                   --seed S [--revoked-offset R --after-offset A]\n"
+		"                   --slice OFF:LEN [--slice OFF:LEN...] [--ibdev NAME]\n"
+		"                   [--mr-offset O] [--mr-length L] [--iova I]\n"
+		"                   --offset O --length L --seed S\n"
+		"                   [--revoked-offset R] [--after-offset A]\n"
 		"                   [--path memory-disable|d3hot|runtime-pm|reset|\n"
 		"                           hot-reset|flr|unbind] [--iterations N]\n"
 		"                   [--flr-offset F]\n");
 	exit(2);
 }
 
-static void fail(const char *what)
+void bar_mr_fail(const char *what)
 {
 	fprintf(stderr, "rdma-bar-mr: FAIL: %s\n", what);
 	exit(1);
 }
 
-static void ok(const char *what)
+void bar_mr_ok(const char *what)
 {
 	printf("ok: %s\n", what);
 	fflush(stdout);
@@ -145,17 +145,27 @@ static uint64_t number(const char *opt, const char *s)
 
 static void parse_slice(struct opts *o, const char *s)
 {
+	struct vfiobar_range *r;
 	char *colon = strchr(s, ':');
 	char *off;
 
-	if (!colon)
+	if (!colon || o->nr_slices == BAR_MR_MAX_SLICES)
 		usage();
+	r = &o->slices[o->nr_slices++];
 	off = strndup(s, colon - s);
 	if (!off)
-		fail("out of memory");
-	o->slice.offset = number("slice", off);
-	o->slice.length = number("slice", colon + 1);
+		bar_mr_fail("out of memory");
+	r->offset = number("slice", off);
+	r->length = number("slice", colon + 1);
 	free(off);
+	if (!r->length || o->dmabuf_size + r->length < o->dmabuf_size)
+		usage();
+	o->dmabuf_size += r->length;
+}
+
+static bool is_cmd(const struct opts *o, const char *name)
+{
+	return !strcmp(o->cmd, name);
 }
 
 static void parse(struct opts *o, int argc, char **argv)
@@ -171,13 +181,15 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "offset", required_argument, NULL, 'o' },
 		{ "revoked-offset", required_argument, NULL, 'r' },
 		{ "after-offset", required_argument, NULL, 'a' },
-		{ "flr-offset", required_argument, NULL, 'F' },
 		{ "length", required_argument, NULL, 'l' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "path", required_argument, NULL, 'p' },
 		{ "iterations", required_argument, NULL, 'n' },
+		{ "flr-offset", required_argument, NULL, 'F' },
 		{}
 	};
+	bool known = false;
+	size_t i;
 	int c;
 
 	if (argc < 2)
@@ -223,10 +235,6 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->after_offset = number("after-offset", optarg);
 			o->have_after = true;
 			break;
-		case 'F':
-			o->flr_offset = number("flr-offset", optarg);
-			o->have_flr = true;
-			break;
 		case 'l':
 			o->length = number("length", optarg);
 			o->have_length = true;
@@ -234,11 +242,6 @@ static void parse(struct opts *o, int argc, char **argv)
 		case 's':
 			o->seed = number("seed", optarg);
 			o->have_seed = true;
-			break;
-		case 'n':
-			o->iterations = number("iterations", optarg);
-			if (!o->iterations || o->iterations > 1000)
-				usage();
 			break;
 		case 'p':
 			o->path_kind = vfio_block_path_find(optarg);
@@ -250,81 +253,128 @@ static void parse(struct opts *o, int argc, char **argv)
 				usage();
 			}
 			break;
+		case 'n':
+			o->iterations = number("iterations", optarg);
+			if (!o->iterations || o->iterations > 1000)
+				usage();
+			break;
+		case 'F':
+			o->flr_offset = number("flr-offset", optarg);
+			o->have_flr = true;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc || !o->path || !o->have_bar || !o->slice.length ||
+	if (optind != argc || !o->path || !o->have_bar || !o->nr_slices ||
 	    !o->have_offset || !o->have_length || !o->length || !o->have_seed)
 		usage();
-	if (!strcmp(o->cmd, "revoke-memory")) {
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		known |= is_cmd(o, commands[i]);
+	if (!known)
+		usage();
+	if (is_cmd(o, "revoke-memory")) {
 		if (o->path_kind)
 			usage();
 		o->cmd = "revoke";
 		o->path_kind = vfio_block_path_find("memory-disable");
 	}
-	if (strcmp(o->cmd, "write") && strcmp(o->cmd, "read") &&
-	    strcmp(o->cmd, "revoke") && strcmp(o->cmd, "born-revoked") &&
-	    strcmp(o->cmd, "close") && strcmp(o->cmd, "storm") &&
-	    strcmp(o->cmd, "state"))
+	if ((is_cmd(o, "revoke") || is_cmd(o, "storm")) != !!o->path_kind)
 		usage();
-	if ((!strcmp(o->cmd, "revoke") || !strcmp(o->cmd, "storm")) !=
-	    !!o->path_kind)
+	if (is_cmd(o, "storm") != !!o->iterations)
 		usage();
-	if (!strcmp(o->cmd, "storm") != !!o->iterations)
+	/* storm and state report BAR offsets of one range */
+	if ((is_cmd(o, "storm") || is_cmd(o, "state")) && o->nr_slices != 1)
 		usage();
-	if (!strcmp(o->cmd, "storm") &&
-	    o->path_kind->kind == VFIO_BLOCK_PERMANENT)
+	if (is_cmd(o, "storm") && o->path_kind->kind == VFIO_BLOCK_PERMANENT)
 		usage();
-	if (!strcmp(o->cmd, "revoke") &&
-	    o->path_kind->kind == VFIO_BLOCK_PERMANENT) {
+	if (is_cmd(o, "revoke") && o->path_kind->kind == VFIO_BLOCK_PERMANENT) {
 		if (!o->have_revoked)
 			usage();
-	} else if ((!strcmp(o->cmd, "revoke") ||
-		    !strcmp(o->cmd, "born-revoked") ||
-		    !strcmp(o->cmd, "state")) &&
+	} else if ((is_cmd(o, "revoke") || is_cmd(o, "born-revoked") ||
+		    is_cmd(o, "state")) &&
 		   (!o->have_revoked || !o->have_after)) {
 		usage();
 	}
-	if (!strcmp(o->cmd, "close") && !o->have_revoked)
+	if (o->have_flr && !is_cmd(o, "state"))
+		usage();
+	if ((is_cmd(o, "close") || is_cmd(o, "bad-input")) && !o->have_revoked)
+		usage();
+	if (o->mr_offset >= o->dmabuf_size)
 		usage();
 	if (!o->have_mr_length)
-		o->mr_length = o->slice.length - o->mr_offset;
+		o->mr_length = o->dmabuf_size - o->mr_offset;
 	if (!o->have_iova)
 		o->iova = o->mr_offset;
 	/* vfiobar_mr_open(): the whole slice, at the slice's BAR offset */
-	if (!strcmp(o->cmd, "state")) {
+	if (is_cmd(o, "state")) {
 		if (o->mr_offset || o->have_mr_length || o->have_iova)
 			usage();
-		o->mr_length = o->slice.length;
-		o->iova = o->slice.offset;
+		o->mr_length = o->slices[0].length;
+		o->iova = o->slices[0].offset;
 	}
 }
 
-/* The pattern for @len bytes at MR offset @off, keyed by BAR offset. */
-static void fill(const struct opts *o, uint8_t *buf, uint64_t off, uint64_t len,
+uint64_t bar_mr_bar_offset(const struct opts *o, uint64_t off)
+{
+	uint64_t start = 0;
+	unsigned int i;
+
+	for (i = 0; i < o->nr_slices; i++) {
+		if (off - start < o->slices[i].length)
+			return o->slices[i].offset + (off - start);
+		start += o->slices[i].length;
+	}
+	bar_mr_fail("an offset outside the dma-buf");
+}
+
+void bar_mr_fill(const struct opts *o, uint8_t *buf, uint64_t off, uint64_t len,
 		 uint64_t seed)
 {
-	uint64_t bar_off = o->slice.offset + o->mr_offset + off;
 	uint64_t i;
 
 	for (i = 0; i < len; i++)
-		buf[i] = pattern_byte(bar_off + i, seed);
+		buf[i] = pattern_byte(
+			bar_mr_bar_offset(o, o->mr_offset + off + i), seed);
 }
 
-#define HOST_ACCESS                                         \
-	(IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE | \
-	 IBV_ACCESS_REMOTE_READ)
-#define BAR_ACCESS (HOST_ACCESS | IBV_ACCESS_REMOTE_ATOMIC)
-
-static void pmr_enable(struct bar_mr *m)
+void bar_mr_compare(const struct opts *o, const uint8_t *buf, uint64_t off,
+		    uint64_t len, uint64_t seed, const char *what)
 {
-	if (m->nvme_pmr && nvme_pmr_enable(m->dev)) {
-		fprintf(stderr,
-			"rdma-bar-mr: enabling the NVMe persistent memory region: %s\n",
+	uint8_t *want = malloc(len);
+	char msg[192];
+	uint64_t i;
+
+	if (!want)
+		bar_mr_fail("out of memory");
+	bar_mr_fill(o, want, off, len, seed);
+	for (i = 0; i < len; i++) {
+		if (buf[i] != want[i]) {
+			snprintf(
+				msg, sizeof(msg),
+				"%s: byte at MR offset %#llx is %#x, expected %#x (seed %llu)",
+				what, (unsigned long long)(off + i), buf[i],
+				want[i], (unsigned long long)seed);
+			bar_mr_fail(msg);
+		}
+	}
+	free(want);
+	snprintf(msg, sizeof(msg),
+		 "%s: %llu bytes hold the pattern of seed %llu", what,
+		 (unsigned long long)len, (unsigned long long)seed);
+	bar_mr_ok(msg);
+}
+
+void bar_mr_pmr_enable(struct bar_mr *m)
+{
+	if (!m->nvme_pmr)
+		return;
+	if (nvme_pmr_enable(m->dev)) {
+		fprintf(stderr, "rdma-bar-mr: enabling the NVMe PMR: %s\n",
 			strerror(errno));
 		exit(1);
 	}
+	bar_mr_ok("NVMe PMR enabled");
 }
 
 /* The QP pair and the host-memory MR. */
@@ -335,10 +385,10 @@ static void open_loop(struct bar_mr *m, const struct opts *o)
 		exit(1);
 
 	if (posix_memalign((void **)&m->buf, 4096, o->length))
-		fail("out of memory");
+		bar_mr_fail("out of memory");
 	m->host = ibv_reg_mr(m->loop.pd, m->buf, o->length, HOST_ACCESS);
 	if (!m->host)
-		fail("ibv_reg_mr of the host buffer");
+		bar_mr_fail("ibv_reg_mr of the host buffer");
 }
 
 /* The VFIO device, the dma-buf, the QP pair and the host-memory MR. */
@@ -350,16 +400,16 @@ static void open_all(struct bar_mr *m, const struct opts *o)
 			strerror(errno));
 		exit(1);
 	}
-	m->dmabuf = vfiobar_dmabuf_export(m->dev, o->bar, &o->slice, 1,
-					  O_RDWR | O_CLOEXEC);
+	/* The PMR decodes only once enabled, again after each reset. */
+	m->nvme_pmr = o->bar == NVME_PMR_BAR && nvme_pmr_present(m->dev);
+	bar_mr_pmr_enable(m);
+	m->dmabuf = vfiobar_dmabuf_export(m->dev, o->bar, o->slices,
+					  o->nr_slices, O_RDWR | O_CLOEXEC);
 	if (m->dmabuf < 0) {
 		fprintf(stderr, "rdma-bar-mr: dma-buf export: %s\n",
 			vfiobar_last_error(m->dev));
 		exit(1);
 	}
-	/* QEMU's NVMe PMR decodes only while enabled, and resets clear that */
-	m->nvme_pmr = o->bar == NVME_PMR_BAR && nvme_pmr_present(m->dev);
-	pmr_enable(m);
 	open_loop(m, o);
 }
 
@@ -376,7 +426,7 @@ static void reg_bar(struct bar_mr *m)
 			 errno == EOPNOTSUPP ?
 				 " (is the provider with dma-buf MRs loaded?)" :
 				 "");
-		fail(msg);
+		bar_mr_fail(msg);
 	}
 	snprintf(
 		msg, sizeof(msg),
@@ -384,13 +434,13 @@ static void reg_bar(struct bar_mr *m)
 		(unsigned long long)o->mr_offset,
 		(unsigned long long)o->mr_length, (unsigned long long)o->iova,
 		m->bar->lkey, m->bar->rkey);
-	ok(msg);
+	bar_mr_ok(msg);
 }
 
 static void close_all(struct bar_mr *m)
 {
 	if (ibv_dereg_mr(m->host) || ibv_dereg_mr(m->bar))
-		fail("ibv_dereg_mr");
+		bar_mr_fail("ibv_dereg_mr");
 	rdma_loop_close(&m->loop);
 	free(m->buf);
 	close(m->dmabuf);
@@ -398,43 +448,77 @@ static void close_all(struct bar_mr *m)
 		vfiobar_close(m->dev);
 }
 
-/*
- * One RDMA op between the host MR and the BAR MR at MR offset @off:
- * IBV_WR_RDMA_WRITE / _READ with the BAR as the remote side, or, with
- * @bar_local, an RDMA WRITE whose source is the BAR MR and whose target
- * is the host MR. Returns the completion status.
- */
-static enum ibv_wc_status run(struct bar_mr *m, enum ibv_wr_opcode op,
-			      uint64_t off, bool bar_local)
+static uint64_t next_wr_id(void)
+{
+	static uint64_t id;
+
+	return ++id;
+}
+
+enum ibv_wc_status bar_mr_rdma(struct bar_mr *m, struct ibv_mr *mr,
+			       enum ibv_wr_opcode op, uint64_t iova,
+			       uint64_t len, bool mr_local)
 {
 	struct ibv_sge sge = {
 		.addr = (uintptr_t)m->buf,
-		.length = m->o->length,
+		.length = len,
 		.lkey = m->host->lkey,
 	};
 	struct ibv_send_wr wr = {
-		.wr_id = off + 1,
+		.wr_id = next_wr_id(),
 		.sg_list = &sge,
 		.num_sge = 1,
 		.opcode = op,
 	};
 	struct ibv_wc wc;
 
-	if (bar_local) {
-		sge.addr = m->o->iova + off;
-		sge.lkey = m->bar->lkey;
+	if (mr_local) {
+		sge.addr = iova;
+		sge.lkey = mr->lkey;
 		wr.wr.rdma.remote_addr = (uintptr_t)m->buf;
 		wr.wr.rdma.rkey = m->host->rkey;
 	} else {
-		wr.wr.rdma.remote_addr = m->o->iova + off;
-		wr.wr.rdma.rkey = m->bar->rkey;
+		wr.wr.rdma.remote_addr = iova;
+		wr.wr.rdma.rkey = mr->rkey;
 	}
 	if (rdma_loop_run(&m->loop, &wr, &wc, RUN_TIMEOUT_MS))
-		fail("no completion for the work request");
+		bar_mr_fail("no completion for the work request");
 	return wc.status;
 }
 
-static void expect_status(enum ibv_wc_status got, enum ibv_wc_status want,
+enum ibv_wc_status bar_mr_atomic(struct bar_mr *m, struct ibv_mr *mr,
+				 enum ibv_wr_opcode op, uint64_t iova,
+				 uint64_t compare_add, uint64_t swap,
+				 uint64_t *old)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)m->buf,
+		.length = sizeof(uint64_t),
+		.lkey = m->host->lkey,
+	};
+	struct ibv_send_wr wr = {
+		.wr_id = next_wr_id(),
+		.sg_list = &sge,
+		.num_sge = 1,
+		.opcode = op,
+		.wr.atomic = {
+			.remote_addr = iova,
+			.compare_add = compare_add,
+			.swap = swap,
+			.rkey = mr->rkey,
+		},
+	};
+	struct ibv_wc wc;
+
+	memset(m->buf, 0, sizeof(uint64_t));
+	if (rdma_loop_run(&m->loop, &wr, &wc, RUN_TIMEOUT_MS))
+		bar_mr_fail("no completion for the atomic");
+	if (wc.status == IBV_WC_SUCCESS)
+		memcpy(old, m->buf, sizeof(*old));
+	return wc.status;
+}
+
+void bar_mr_expect_status(enum ibv_wc_status got, enum ibv_wc_status want,
 			  const char *what)
 {
 	char msg[256];
@@ -444,183 +528,68 @@ static void expect_status(enum ibv_wc_status got, enum ibv_wc_status want,
 	if (got != want) {
 		snprintf(msg, sizeof(msg), "%s: completion %s, expected %s",
 			 what, ibv_wc_status_str(got), ibv_wc_status_str(want));
-		fail(msg);
+		bar_mr_fail(msg);
 	}
-	ok(msg);
+	bar_mr_ok(msg);
 }
 
-static void do_write(struct bar_mr *m, uint64_t off, uint64_t seed)
+void bar_mr_reconnect(struct bar_mr *m)
+{
+	if (rdma_loop_reconnect(&m->loop))
+		exit(1);
+}
+
+void bar_mr_write(struct bar_mr *m, uint64_t off, uint64_t seed)
 {
 	char what[128];
 
-	fill(m->o, m->buf, off, m->o->length, seed);
+	bar_mr_fill(m->o, m->buf, off, m->o->length, seed);
 	snprintf(what, sizeof(what), "RDMA WRITE %llu bytes at MR offset %#llx",
 		 (unsigned long long)m->o->length, (unsigned long long)off);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, off, false), IBV_WC_SUCCESS,
-		      what);
+	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+					 m->o->iova + off, m->o->length, false),
+			     IBV_WC_SUCCESS, what);
 }
 
-static void do_read(struct bar_mr *m, uint64_t off, uint64_t seed)
+void bar_mr_read(struct bar_mr *m, uint64_t off, uint64_t seed)
 {
-	uint8_t *want = malloc(m->o->length);
 	char what[128];
-	uint64_t i;
 
-	if (!want)
-		fail("out of memory");
 	memset(m->buf, 0, m->o->length);
 	snprintf(what, sizeof(what), "RDMA READ %llu bytes at MR offset %#llx",
 		 (unsigned long long)m->o->length, (unsigned long long)off);
-	expect_status(run(m, IBV_WR_RDMA_READ, off, false), IBV_WC_SUCCESS,
-		      what);
-	fill(m->o, want, off, m->o->length, seed);
-	for (i = 0; i < m->o->length; i++) {
-		if (m->buf[i] != want[i]) {
-			snprintf(what, sizeof(what),
-				 "byte %#llx read back %#x, expected %#x",
-				 (unsigned long long)(off + i), m->buf[i],
-				 want[i]);
-			fail(what);
-		}
-	}
-	free(want);
-	ok("read back the pattern");
+	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_READ,
+					 m->o->iova + off, m->o->length, false),
+			     IBV_WC_SUCCESS, what);
+	bar_mr_compare(m->o, m->buf, off, m->o->length, seed, "read back");
 }
 
-static void decode(struct bar_mr *m, bool on)
+void bar_mr_decode(struct bar_mr *m, bool on)
 {
 	if (vfio_block_memory_decode(m->dev, on)) {
 		fprintf(stderr, "rdma-bar-mr: memory decode %s: %s\n",
 			on ? "on" : "off", vfiobar_last_error(m->dev));
 		exit(1);
 	}
-	ok(on ? "memory decode on: access restored" :
-		"memory decode off: access revoked");
+	bar_mr_ok(on ? "memory decode on: access restored" :
+		       "memory decode off: access revoked");
 }
 
-/* The MR's state as its driver reports it must be @want. */
-static void expect_state(struct bar_mr *m, uint32_t want,
+void bar_mr_expect_state(struct bar_mr *m, uint32_t want,
 			 struct rxevbr_mr_attr *info)
 {
 	char msg[256];
 
 	if (rxevbr_query_mr(m->bar, info, msg, sizeof(msg)))
-		fail(msg);
+		bar_mr_fail(msg);
 	snprintf(msg, sizeof(msg),
 		 "MR state %s (expected %s), %llu invalidations, %llu faults",
 		 rxevbr_mr_state_str(info->state), rxevbr_mr_state_str(want),
 		 (unsigned long long)info->invalidations,
 		 (unsigned long long)info->faults);
 	if (info->state != want)
-		fail(msg);
-	ok(msg);
-}
-
-static void path_call(struct bar_mr *m, int (*fn)(struct vfiobar_device *),
-		      const char *what)
-{
-	if (fn(m->dev)) {
-		fprintf(stderr, "rdma-bar-mr: %s %s: %s (%s)\n",
-			m->o->path_kind->name, what, strerror(errno),
-			vfiobar_last_error(m->dev));
-		exit(1);
-	}
-}
-
-/*
- * Unbind vfio-pci under a live MR: the unbind waits (in
- * vfio_unregister_group_dev) until the device is closed, and the MR works
- * meanwhile; closing the device lets it finish and kills the MR for good.
- */
-static void revoke_unbind(struct bar_mr *m)
-{
-	const struct opts *o = m->o;
-	char bdf[64], stack[4096], state;
-	struct rxevbr_mr_attr info;
-	pid_t pid;
-
-	do_write(m, o->offset, o->seed);
-	expect_state(m, RXEVBR_MR_MAPPED, &info);
-	if (vfio_pci_address(o->path, bdf, sizeof(bdf)))
-		fail("no PCI address for the device");
-	pid = vfio_unbind_start(bdf);
-	if (pid < 0)
-		fail("fork");
-	if (!vfio_child_blocked_in(pid, "vfio_unregister_group_dev", 20000,
-				   stack, sizeof(stack), &state)) {
-		fprintf(stderr, "unbind task state %c, kernel stack:\n%s",
-			state, stack);
-		fail("unbind does not wait for the open device");
-	}
-	ok("unbind waits in vfio_unregister_group_dev while the device is open");
-	do_read(m, o->offset, o->seed);
-	expect_state(m, RXEVBR_MR_MAPPED, &info);
-	vfiobar_close(m->dev);
-	m->dev = NULL;
-	if (!vfio_child_succeeded(pid))
-		fail("unbind did not complete after the device was closed");
-	if (vfio_pci_has_driver(bdf))
-		fail("the device still has a driver after unbind");
-	ok("closing the device let the unbind complete");
-	expect_state(m, RXEVBR_MR_GONE, &info);
-	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
-		      IBV_WC_REM_ACCESS_ERR,
-		      "RDMA WRITE into the BAR of an unbound device");
-}
-
-static void cmd_revoke(struct bar_mr *m)
-{
-	const struct opts *o = m->o;
-	const struct vfio_block_path *p = o->path_kind;
-	uint32_t lkey = m->bar->lkey, rkey = m->bar->rkey;
-	struct rxevbr_mr_attr before, info;
-
-	if (p->kind == VFIO_BLOCK_PERMANENT) {
-		revoke_unbind(m);
-		return;
-	}
-	do_write(m, o->offset, o->seed);
-	expect_state(m, RXEVBR_MR_MAPPED, &before);
-	path_call(m, p->enter, "revoke");
-	if (p->kind == VFIO_BLOCK_HOLDS) {
-		ok("access revoked");
-		expect_state(m, RXEVBR_MR_REVOKED, &info);
-		if (info.invalidations <= before.invalidations)
-			fail("the revoke did not invalidate the MR");
-
-		fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-		expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset,
-				  false),
-			      IBV_WC_REM_ACCESS_ERR,
-			      "RDMA WRITE into the revoked BAR");
-		if (rdma_loop_reconnect(&m->loop))
-			exit(1);
-		expect_status(run(m, IBV_WR_RDMA_WRITE, o->offset, true),
-			      IBV_WC_LOC_PROT_ERR,
-			      "RDMA WRITE from the revoked BAR");
-		if (rdma_loop_reconnect(&m->loop))
-			exit(1);
-		expect_state(m, RXEVBR_MR_REVOKED, &info);
-		path_call(m, p->exit, "restore");
-	}
-	ok(p->kind == VFIO_BLOCK_HOLDS ?
-		   "access restored" :
-		   "one call revoked and restored access");
-	pmr_enable(m);
-
-	expect_state(m, RXEVBR_MR_IDLE, &info);
-	if (info.invalidations <= before.invalidations)
-		fail("the MR was not invalidated");
-	if (m->bar->lkey != lkey || m->bar->rkey != rkey)
-		fail("keys changed");
-	ok("same MR, same lkey and rkey");
-	do_write(m, o->after_offset, o->seed + 2);
-	expect_state(m, RXEVBR_MR_MAPPED, &info);
-	if (info.faults <= before.faults)
-		fail("the MR was not mapped again on access");
-	do_read(m, o->after_offset, o->seed + 2);
-	do_read(m, o->offset, o->seed);
+		bar_mr_fail(msg);
+	bar_mr_ok(msg);
 }
 
 /*
@@ -632,18 +601,19 @@ static void cmd_born_revoked(struct bar_mr *m)
 	const struct opts *o = m->o;
 	struct rxevbr_mr_attr info;
 
-	decode(m, false);
+	bar_mr_decode(m, false);
 	reg_bar(m);
-	expect_state(m, RXEVBR_MR_REVOKED, &info);
-	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
-		      IBV_WC_REM_ACCESS_ERR,
-		      "RDMA WRITE into the BAR registered while revoked");
-	if (rdma_loop_reconnect(&m->loop))
-		exit(1);
-	decode(m, true);
-	do_write(m, o->after_offset, o->seed + 2);
-	expect_state(m, RXEVBR_MR_MAPPED, &info);
+	bar_mr_expect_state(m, RXEVBR_MR_REVOKED, &info);
+	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	bar_mr_expect_status(
+		bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+			    o->iova + o->revoked_offset, o->length, false),
+		IBV_WC_REM_ACCESS_ERR,
+		"RDMA WRITE into the BAR registered while revoked");
+	bar_mr_reconnect(m);
+	bar_mr_decode(m, true);
+	bar_mr_write(m, o->after_offset, o->seed + 2);
+	bar_mr_expect_state(m, RXEVBR_MR_MAPPED, &info);
 }
 
 /*
@@ -658,371 +628,68 @@ static void cmd_close(struct bar_mr *m)
 	struct ibv_mr *again;
 	char msg[128];
 
-	do_write(m, o->offset, o->seed);
+	bar_mr_write(m, o->offset, o->seed);
 	vfiobar_close(m->dev);
 	m->dev = NULL;
-	ok("VFIO device closed");
-	expect_state(m, RXEVBR_MR_GONE, &info);
-	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
-		      IBV_WC_REM_ACCESS_ERR,
-		      "RDMA WRITE into the BAR of a closed device");
+	bar_mr_ok("VFIO device closed");
+	bar_mr_expect_state(m, RXEVBR_MR_GONE, &info);
+	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
+	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+					 o->iova + o->revoked_offset, o->length,
+					 false),
+			     IBV_WC_REM_ACCESS_ERR,
+			     "RDMA WRITE into the BAR of a closed device");
 	again = ibv_reg_dmabuf_mr(m->loop.pd, o->mr_offset, o->mr_length,
 				  o->iova, m->dmabuf, BAR_ACCESS);
 	if (again || errno != ENODEV) {
 		snprintf(msg, sizeof(msg),
 			 "registration after close: %s, expected ENODEV",
 			 again ? "succeeded" : strerror(errno));
-		fail(msg);
+		bar_mr_fail(msg);
 	}
-	ok("registration after close: ENODEV");
-}
-
-enum slot_outcome { SLOT_UNTRIED, SLOT_LANDED, SLOT_REFUSED, SLOT_OTHER };
-
-struct storm {
-	struct bar_mr *m;
-	atomic_bool stop;
-	atomic_ulong landed;
-	unsigned long refused, other;
-	enum ibv_wc_status first_other;
-	unsigned int nslots, used;
-	uint8_t *outcome;
-};
-
-/* The traffic thread: one write per fresh slot until told to stop. */
-static void *storm_traffic(void *arg)
-{
-	struct storm *st = arg;
-	struct bar_mr *m = st->m;
-	const struct opts *o = m->o;
-	enum ibv_wc_status wc;
-	uint64_t off;
-
-	while (!atomic_load(&st->stop) && st->used < st->nslots) {
-		off = (uint64_t)st->used * o->length;
-		fill(o, m->buf, off, o->length, o->seed);
-		wc = run(m, IBV_WR_RDMA_WRITE, off, false);
-		if (wc == IBV_WC_SUCCESS) {
-			st->outcome[st->used] = SLOT_LANDED;
-			atomic_fetch_add(&st->landed, 1);
-		} else {
-			if (wc == IBV_WC_REM_ACCESS_ERR) {
-				st->outcome[st->used] = SLOT_REFUSED;
-				st->refused++;
-			} else {
-				st->outcome[st->used] = SLOT_OTHER;
-				if (!st->other++)
-					st->first_other = wc;
-			}
-			if (rdma_loop_reconnect(&m->loop))
-				exit(1);
-			usleep(1000); /* revoked: no need to spin */
-		}
-		st->used++;
-	}
-	return NULL;
-}
-
-/* Runs of landed slots, as BAR windows for the host to check. */
-static unsigned int storm_print_windows(const struct storm *st)
-{
-	const struct opts *o = st->m->o;
-	uint64_t base = o->slice.offset + o->mr_offset;
-	unsigned int i = 0, j, windows = 0;
-
-	while (i < st->used) {
-		if (st->outcome[i] != SLOT_LANDED) {
-			i++;
-			continue;
-		}
-		for (j = i; j < st->used && st->outcome[j] == SLOT_LANDED; j++)
-			;
-		printf("vbr-storm-window %#llx:%#llx:%llu\n",
-		       (unsigned long long)(base + i * o->length),
-		       (unsigned long long)((j - i) * o->length),
-		       (unsigned long long)o->seed);
-		windows++;
-		i = j;
-	}
-	fflush(stdout);
-	return windows;
-}
-
-/*
- * Revoke and restore by one path again and again while RDMA WRITEs keep
- * going: each write lands or is refused with a remote access error, the
- * MR sees one invalidation per change of access, and the host checks
- * that exactly the writes that completed successfully are in the BAR.
- * A path that holds access revoked keeps it so for 100 ms, long enough
- * for writes to hit it; a one-shot reset holds it for the reset.
- */
-static void cmd_storm(struct bar_mr *m)
-{
-	const struct opts *o = m->o;
-	const struct vfio_block_path *p = o->path_kind;
-	struct storm st = { .m = m };
-	struct rxevbr_mr_attr before, info;
-	unsigned int i, windows;
-	pthread_t thread;
-	char msg[256];
-
-	st.nslots = o->mr_length / o->length;
-	if (st.nslots < 64)
-		fail("--length leaves fewer than 64 slots in the MR");
-	st.outcome = calloc(st.nslots, 1);
-	if (!st.outcome)
-		fail("out of memory");
-	if (rxevbr_query_mr(m->bar, &before, msg, sizeof(msg)))
-		fail(msg);
-	if (pthread_create(&thread, NULL, storm_traffic, &st))
-		fail("pthread_create");
-	while (!atomic_load(&st.landed))
-		usleep(1000);
-
-	for (i = 0; i < o->iterations; i++) {
-		path_call(m, p->enter, "revoke");
-		if (p->kind == VFIO_BLOCK_HOLDS) {
-			usleep(100 * 1000);
-			path_call(m, p->exit, "restore");
-		}
-		pmr_enable(m);
-		usleep(100 * 1000);
-	}
-	atomic_store(&st.stop, true);
-	pthread_join(thread, NULL);
-
-	snprintf(
-		msg, sizeof(msg),
-		"storm %s: %u rounds; %u writes: %lu landed, %lu refused with a remote access error, %lu other%s%s",
-		p->name, o->iterations, st.used, atomic_load(&st.landed),
-		st.refused, st.other, st.other ? ", first: " : "",
-		st.other ? ibv_wc_status_str(st.first_other) : "");
-	if (st.other)
-		fail(msg);
-	ok(msg);
-	if (st.used == st.nslots)
-		ok("the storm used every slot of the MR before the last round ended");
-	if (p->kind == VFIO_BLOCK_HOLDS && !st.refused)
-		fail("no write hit a revoked window");
-	if (rxevbr_query_mr(m->bar, &info, msg, sizeof(msg)))
-		fail(msg);
-	snprintf(
-		msg, sizeof(msg),
-		"%llu invalidations for %u revokes and %u restores (expected %u)",
-		(unsigned long long)(info.invalidations - before.invalidations),
-		o->iterations, o->iterations, 2 * o->iterations);
-	if (info.invalidations - before.invalidations != 2 * o->iterations)
-		fail(msg);
-	ok(msg);
-	windows = storm_print_windows(&st);
-	snprintf(msg, sizeof(msg), "%u landed windows for the host to check",
-		 windows);
-	ok(msg);
-	free(st.outcome);
-}
-
-/*
- * The MR's state through libvfiobar must be @want, its counters @inv and
- * @faults above @base.
- */
-static void expect_vstate(struct bar_mr *m, int want,
-			  const struct vfiobar_mr_info *base, uint64_t inv,
-			  uint64_t faults)
-{
-	struct vfiobar_mr_info info;
-	char msg[320];
-
-	if (vfiobar_mr_query(m->vmr, &info)) {
-		snprintf(msg, sizeof(msg), "vfiobar_mr_query: %s",
-			 m->vmr->dev ? vfiobar_last_error(m->vmr->dev) :
-				       strerror(errno));
-		fail(msg);
-	}
-	snprintf(
-		msg, sizeof(msg),
-		"vfiobar_mr_query: %s (expected %s), invalidations +%llu (expected +%llu), faults +%llu (expected +%llu)",
-		vfiobar_mr_state_name(info.state), vfiobar_mr_state_name(want),
-		(unsigned long long)(info.invalidations - base->invalidations),
-		(unsigned long long)inv,
-		(unsigned long long)(info.faults - base->faults),
-		(unsigned long long)faults);
-	if (info.state != want ||
-	    info.invalidations - base->invalidations != inv ||
-	    info.faults - base->faults != faults)
-		fail(msg);
-	ok(msg);
-}
-
-/* vfiobar_mr_wait() for @want must return it within @timeout_ms. */
-static void wait_state(struct bar_mr *m, int want, int timeout_ms)
-{
-	struct vfiobar_mr_info info;
-	char msg[320];
-	int got;
-
-	got = vfiobar_mr_wait(m->vmr, VFIOBAR_MR_STATE_BIT(want), timeout_ms,
-			      &info);
-	if (got != want) {
-		snprintf(msg, sizeof(msg), "vfiobar_mr_wait for %s: %s",
-			 vfiobar_mr_state_name(want),
-			 got < 0 && m->vmr->dev ?
-				 vfiobar_last_error(m->vmr->dev) :
-				 vfiobar_mr_state_name(got));
-		fail(msg);
-	}
-	snprintf(msg, sizeof(msg), "vfiobar_mr_wait: %s",
-		 vfiobar_mr_state_name(got));
-	ok(msg);
-}
-
-/*
- * Waiting for a state the MR does not reach must give up with @err no
- * sooner than asked (ETIMEDOUT), or at once for a gone MR (ENODEV).
- */
-static void wait_refused(struct bar_mr *m, unsigned int states, int timeout_ms,
-			 int err)
-{
-	uint64_t start = rdma_loop_now_ms(), took;
-	char msg[320];
-	int got;
-
-	errno = 0;
-	got = vfiobar_mr_wait(m->vmr, states, timeout_ms, NULL);
-	took = rdma_loop_now_ms() - start;
-	snprintf(msg, sizeof(msg),
-		 "vfiobar_mr_wait (%d ms): %d, %s after %llu ms (expected %s)",
-		 timeout_ms, got, strerror(errno), (unsigned long long)took,
-		 strerror(err));
-	if (got != -1 || errno != err ||
-	    (err == ETIMEDOUT && took < (uint64_t)timeout_ms))
-		fail(msg);
-	ok(msg);
-}
-
-/*
- * Revocation as an application sees it through libvfiobar. The counts
- * come from the exporter's contract (docs/revocation.md): one
- * move_notify when decode goes off, one when it comes back, two for an
- * FLR (revoke, reset, restore in one section); and from the importer's:
- * one fault per access that finds the MR unmapped and maps it, none for
- * an access refused while revoked.
- */
-static void cmd_state(struct bar_mr *m)
-{
-	const struct opts *o = m->o;
-	struct vfiobar_mr_info base;
-	char err[256];
-
-	m->vmr = vfiobar_mr_open(m->loop.pd, o->path, o->bar, o->slice.offset,
-				 o->slice.length, BAR_ACCESS, err, sizeof(err));
-	if (!m->vmr)
-		fail(err);
-	m->dev = m->vmr->dev;
-	m->bar = m->vmr->mr;
-	m->dmabuf = -1;
-	snprintf(err, sizeof(err),
-		 "vfiobar_mr_open: BAR%u slice %#llx+%#llx, lkey %#x rkey %#x",
-		 o->bar, (unsigned long long)o->slice.offset,
-		 (unsigned long long)o->slice.length, m->bar->lkey,
-		 m->bar->rkey);
-	ok(err);
-	m->nvme_pmr = o->bar == NVME_PMR_BAR && nvme_pmr_present(m->dev);
-	pmr_enable(m);
-
-	if (vfiobar_mr_query(m->vmr, &base))
-		fail(vfiobar_last_error(m->dev));
-	/* registration maps once, to catch an exporter that refuses */
-	expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 0, 0);
-	do_write(m, o->offset, o->seed);
-	expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 0, 0);
-
-	decode(m, false);
-	wait_state(m, VFIOBAR_MR_REVOKED, 5000);
-	expect_vstate(m, VFIOBAR_MR_REVOKED, &base, 1, 0);
-	wait_refused(m,
-		     VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED) |
-			     VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE),
-		     300, ETIMEDOUT);
-	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
-		      IBV_WC_REM_ACCESS_ERR, "RDMA WRITE into the revoked BAR");
-	if (rdma_loop_reconnect(&m->loop))
-		exit(1);
-	expect_vstate(m, VFIOBAR_MR_REVOKED, &base, 1, 0);
-
-	decode(m, true);
-	wait_state(m, VFIOBAR_MR_IDLE, 5000);
-	expect_vstate(m, VFIOBAR_MR_IDLE, &base, 2, 0);
-	do_write(m, o->after_offset, o->seed + 2);
-	expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 2, 1);
-
-	if (o->have_flr) {
-		if (vfio_block_pcie_flr(m->dev)) {
-			snprintf(
-				err, sizeof(err), "PCIe FLR: %s%s",
-				strerror(errno),
-				errno == ENOTSUP ?
-					" (the device does not advertise FLR)" :
-					"");
-			fail(err);
-		}
-		ok("PCIe FLR through VFIO's config space");
-		wait_state(m, VFIOBAR_MR_IDLE, 5000);
-		expect_vstate(m, VFIOBAR_MR_IDLE, &base, 4, 1);
-		pmr_enable(m);
-		do_write(m, o->flr_offset, o->seed + 3);
-		expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 4, 2);
-		do_read(m, o->flr_offset, o->seed + 3);
-	}
-	do_read(m, o->after_offset, o->seed + 2);
-	do_read(m, o->offset, o->seed);
-
-	/* the device closed under the MR: gone, for good */
-	vfiobar_close(m->vmr->dev);
-	m->vmr->dev = NULL;
-	m->dev = NULL;
-	ok("VFIO device closed");
-	wait_state(m, VFIOBAR_MR_GONE, 5000);
-	wait_refused(m, VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED), 10000, ENODEV);
-	fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	expect_status(run(m, IBV_WR_RDMA_WRITE, o->revoked_offset, false),
-		      IBV_WC_REM_ACCESS_ERR,
-		      "RDMA WRITE into the BAR of a closed device");
-	if (ibv_dereg_mr(m->host) || vfiobar_mr_close(m->vmr))
-		fail("deregistration");
-	ok("MRs deregistered");
-	rdma_loop_close(&m->loop);
-	free(m->buf);
+	bar_mr_ok("registration after close: ENODEV");
 }
 
 int main(int argc, char **argv)
 {
+	static const struct {
+		const char *name;
+		void (*run)(struct bar_mr *m);
+	} after_reg[] = {
+		{ "write-from-bar", bar_mr_cmd_write_from_bar },
+		{ "read-into-bar", bar_mr_cmd_read_into_bar },
+		{ "recv-into-bar", bar_mr_cmd_recv_into_bar },
+		{ "send-from-bar", bar_mr_cmd_send_from_bar },
+		{ "atomic", bar_mr_cmd_atomic },
+		{ "bad-input", bar_mr_cmd_bad_input },
+		{ "udmabuf", bar_mr_cmd_udmabuf },
+		{ "close", cmd_close },
+		{ "revoke", bar_mr_cmd_revoke },
+		{ "storm", bar_mr_cmd_storm },
+	};
 	struct opts o = {};
 	struct bar_mr m = {};
+	size_t i;
 
 	parse(&o, argc, argv);
-	if (!strcmp(o.cmd, "state")) {
+	if (is_cmd(&o, "state")) {
 		open_loop(&m, &o);
-		cmd_state(&m);
+		bar_mr_cmd_state(&m);
 		return 0;
 	}
 	open_all(&m, &o);
 
-	if (!strcmp(o.cmd, "born-revoked")) {
+	if (is_cmd(&o, "born-revoked")) {
 		cmd_born_revoked(&m);
 	} else {
 		reg_bar(&m);
-		if (!strcmp(o.cmd, "write"))
-			do_write(&m, o.offset, o.seed);
-		else if (!strcmp(o.cmd, "read"))
-			do_read(&m, o.offset, o.seed);
-		else if (!strcmp(o.cmd, "close"))
-			cmd_close(&m);
-		else if (!strcmp(o.cmd, "storm"))
-			cmd_storm(&m);
-		else
-			cmd_revoke(&m);
+		if (is_cmd(&o, "write"))
+			bar_mr_write(&m, o.offset, o.seed);
+		else if (is_cmd(&o, "read"))
+			bar_mr_read(&m, o.offset, o.seed);
+		for (i = 0; i < sizeof(after_reg) / sizeof(after_reg[0]); i++)
+			if (is_cmd(&o, after_reg[i].name))
+				after_reg[i].run(&m);
 	}
 
 	close_all(&m);

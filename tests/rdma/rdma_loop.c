@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -148,33 +149,46 @@ int rdma_loop_open(struct rdma_loop *l, const char *ibdev)
 }
 
 /*
- * After a remote access error the requester may see its completion before
- * the responder's own task has moved the remote QP to the error state; if
- * that lands after our reset, the next transition is refused with EINVAL.
- * So reset and connect again, a few times, until both stick.
+ * Move @qp to RESET, and again if it did not stay there. rxe's completer
+ * posts an error completion before it moves the QP to the error state
+ * (rxe_comp.c, COMPST_ERROR: do_complete(), then rxe_qp_error()), and
+ * its responder moves to the error state after it sent the NAK: a reset
+ * made as soon as the completion is seen can be overwritten by that late
+ * error. The reset drains the QP's tasks before it returns, so once it
+ * did, nothing moves the QP any more and a second reset holds.
  */
-#define LOOP_RECONNECT_TRIES 5
+static int loop_reset_qp(struct ibv_qp *qp)
+{
+	struct ibv_qp_attr a = { .qp_state = IBV_QPS_RESET };
+	struct ibv_qp_init_attr init;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (ibv_modify_qp(qp, &a, IBV_QP_STATE))
+			return loop_error("reset QP", errno);
+		if (ibv_query_qp(qp, &a, IBV_QP_STATE, &init))
+			return loop_error("query QP", errno);
+		if (a.qp_state == IBV_QPS_RESET)
+			return 0;
+		fprintf(stderr,
+			"rdma_loop: QP %u left RESET for state %d after its reset; resetting again\n",
+			qp->qp_num, a.qp_state);
+		a.qp_state = IBV_QPS_RESET;
+	}
+	return loop_error("QP does not stay in RESET", EBUSY);
+}
 
 int rdma_loop_reconnect(struct rdma_loop *l)
 {
-	struct ibv_qp_attr a = { .qp_state = IBV_QPS_RESET };
-	struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
 	struct ibv_wc wc;
-	int i, try;
+	int i;
 
-	for (try = 1;; try++) {
-		for (i = 0; i < 2; i++)
-			if (ibv_modify_qp(l->qp[i], &a, IBV_QP_STATE))
-				return loop_error("reset QP", errno);
-		while (ibv_poll_cq(l->cq, 1, &wc) > 0)
-			;
-		if (!loop_connect_qp(l, l->qp[0], l->qp[1]->qp_num) &&
-		    !loop_connect_qp(l, l->qp[1], l->qp[0]->qp_num))
-			return 0;
-		if (try == LOOP_RECONNECT_TRIES)
-			return loop_error("connect", errno);
-		nanosleep(&pause, NULL);
-	}
+	for (i = 0; i < 2; i++)
+		if (loop_reset_qp(l->qp[i]))
+			return -1;
+	while (ibv_poll_cq(l->cq, 1, &wc) > 0)
+		;
+	return loop_connect(l);
 }
 
 uint64_t rdma_loop_now_ms(void)
@@ -214,6 +228,56 @@ int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
 			nanosleep(&ts, NULL);
 		}
 	}
+}
+
+int rdma_loop_run_recv(struct rdma_loop *l, struct ibv_send_wr *send,
+		       struct ibv_recv_wr *recv, struct ibv_wc *swc,
+		       struct ibv_wc *rwc, unsigned int timeout_ms)
+{
+	uint64_t deadline = rdma_loop_now_ms() + timeout_ms;
+	bool have_send = false, have_recv = false;
+	struct ibv_recv_wr *bad_recv;
+	struct ibv_send_wr *bad;
+	struct ibv_wc wc;
+	int n, err;
+
+	recv->next = NULL;
+	err = ibv_post_recv(l->qp[1], recv, &bad_recv);
+	if (err)
+		return loop_error("ibv_post_recv", err);
+	send->send_flags |= IBV_SEND_SIGNALED;
+	send->next = NULL;
+	err = ibv_post_send(l->qp[0], send, &bad);
+	if (err)
+		return loop_error("ibv_post_send", err);
+
+	while (!have_send || !have_recv) {
+		n = ibv_poll_cq(l->cq, 1, &wc);
+		if (n < 0)
+			return loop_error("ibv_poll_cq", EIO);
+		if (n && wc.qp_num == l->qp[0]->qp_num &&
+		    wc.wr_id == send->wr_id) {
+			*swc = wc;
+			have_send = true;
+			if (wc.status != IBV_WC_SUCCESS && !have_recv) {
+				memset(rwc, 0, sizeof(*rwc));
+				rwc->status = IBV_WC_GENERAL_ERR;
+				return 0;
+			}
+		} else if (n && wc.qp_num == l->qp[1]->qp_num &&
+			   wc.wr_id == recv->wr_id) {
+			*rwc = wc;
+			have_recv = true;
+		}
+		if (!n && rdma_loop_now_ms() > deadline)
+			return loop_error("no completion", ETIMEDOUT);
+		if (!n) {
+			struct timespec ts = { .tv_nsec = 1000000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	return 0;
 }
 
 void rdma_loop_close(struct rdma_loop *l)

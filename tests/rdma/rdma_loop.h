@@ -32,6 +32,16 @@ int rdma_loop_reconnect(struct rdma_loop *l);
  */
 int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
 		  struct ibv_wc *wc, unsigned int timeout_ms);
+/*
+ * SEND on qp[0] into a receive buffer on qp[1]: post @recv on qp[1] and
+ * @send (signaled) on qp[0], then wait up to @timeout_ms for both
+ * completions: 0 with @swc and @rwc filled, or -1 with errno. When the
+ * send completes in error the receive may never complete: then 0 with
+ * @rwc->status IBV_WC_GENERAL_ERR and @rwc->wr_id 0.
+ */
+int rdma_loop_run_recv(struct rdma_loop *l, struct ibv_send_wr *send,
+		       struct ibv_recv_wr *recv, struct ibv_wc *swc,
+		       struct ibv_wc *rwc, unsigned int timeout_ms);
 void rdma_loop_close(struct rdma_loop *l);
 /* CLOCK_MONOTONIC in milliseconds, for the callers' own deadlines */
 uint64_t rdma_loop_now_ms(void);

@@ -96,6 +96,30 @@ expect 2 "${rc[@]}" --offset 0 --length 4K --seed 1 --revoke
 expect 2 "${rc[@]}" --offset 0 --length 4K
 expect 2 "${rs[@]}" --bar 2 --seed 1
 expect 2 "$bin/rdmacm-bar" listen
+# rdma-bar-mr: the good command gets as far as opening the device (exit 1)
+rb=("$bin/rdma-bar-mr" write --device "$nodev" --bar 2 --slice 0:64K)
+expect 1 "${rb[@]}" --offset 1 --length 4K --seed 7
+bad_option "${rb[@]}" --length 4K --seed 7 -- --offset --mr-offset \
+	--mr-length --iova
+bad_option "${rb[@]}" --offset 1 -- --length --seed
+bad_option "$bin/rdma-bar-mr" write --device "$nodev" --offset 1 --length 1 \
+	--seed 1 --slice 0:4K -- --bar --slice
+for v in 0:x x:4K 1O:4K 0-4K 0:0; do
+	expect 2 "$bin/rdma-bar-mr" write --device "$nodev" --bar 2 \
+		--slice "$v" --offset 0 --length 1 --seed 1
+done
+# nine ranges, one more than a dma-buf of the tool may have
+nine=()
+for v in 0 1 2 3 4 5 6 7 8; do nine+=(--slice "${v}M:4K"); done
+expect 2 "$bin/rdma-bar-mr" write --device "$nodev" --bar 2 "${nine[@]}" \
+	--offset 0 --length 1 --seed 1
+# an MR that starts at or past the end of the dma-buf
+expect 2 "${rb[@]}" --mr-offset 64K --offset 0 --length 1 --seed 1
+# a command it does not know, and bad-input without its target
+expect 2 "$bin/rdma-bar-mr" wirte --device "$nodev" --bar 2 --slice 0:64K \
+	--offset 0 --length 1 --seed 1
+expect 2 "$bin/rdma-bar-mr" bad-input --device "$nodev" --bar 2 \
+	--slice 0:64K --offset 0 --length 1 --seed 1
 
 if [ "$fails" -ne 0 ]; then
 	echo "tools-reject-bad-numbers: $fails failure(s)" >&2
