@@ -225,3 +225,13 @@ vbr_perftest_pair_fails() {
 	fi
 	return 0
 }
+
+# vbr_rdma_revoke PATH SLICE SEED: rdma-bar-mr revoke by PATH on an MR
+# over SLICE of the BAR device: seed SEED at +0, SEED+1 refused at
+# +0x4000 while revoked, SEED+2 at +0x8000 after the restore (4 KiB each).
+vbr_rdma_revoke() {
+	rdma-bar-mr revoke --path "$1" --device "$(vbr_bar_device)" \
+		--bar "$(vbr_bar_index)" --slice "$2" --offset 0 \
+		--revoked-offset 0x4000 --after-offset 0x8000 --length 4096 \
+		--seed "$3"
+}

@@ -95,6 +95,9 @@ void bar_mr_reconnect(struct bar_mr *m);
 /* RDMA WRITE the pattern of @seed into the BAR MR; RDMA READ it back. */
 void bar_mr_write(struct bar_mr *m, uint64_t off, uint64_t seed);
 void bar_mr_read(struct bar_mr *m, uint64_t off, uint64_t seed);
+/* The same RDMA WRITE must fail with a remote access error. */
+void bar_mr_write_refused(struct bar_mr *m, uint64_t off, uint64_t seed,
+			  const char *what);
 /* The MR's state as its driver reports it must be @want. */
 void bar_mr_expect_state(struct bar_mr *m, uint32_t want,
 			 struct rxevbr_mr_attr *info);

@@ -73,11 +73,7 @@ static void revoke_unbind(struct bar_mr *m)
 		bar_mr_fail("the device still has a driver after unbind");
 	bar_mr_ok("closing the device let the unbind complete");
 	bar_mr_expect_state(m, RXEVBR_MR_GONE, &info);
-	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
-					 m->o->iova + o->revoked_offset,
-					 m->o->length, false),
-			     IBV_WC_REM_ACCESS_ERR,
+	bar_mr_write_refused(m, o->revoked_offset, o->seed + 1,
 			     "RDMA WRITE into the BAR of an unbound device");
 }
 
@@ -404,11 +400,7 @@ void bar_mr_cmd_state(struct bar_mr *m)
 		     VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED) |
 			     VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE),
 		     300, ETIMEDOUT);
-	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
-					 m->o->iova + o->revoked_offset,
-					 m->o->length, false),
-			     IBV_WC_REM_ACCESS_ERR,
+	bar_mr_write_refused(m, o->revoked_offset, o->seed + 1,
 			     "RDMA WRITE into the revoked BAR");
 	bar_mr_reconnect(m);
 	expect_vstate(m, VFIOBAR_MR_REVOKED, &base, 1, 0);
@@ -447,11 +439,7 @@ void bar_mr_cmd_state(struct bar_mr *m)
 	bar_mr_ok("VFIO device closed");
 	wait_state(m, VFIOBAR_MR_GONE, 5000);
 	wait_refused(m, VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED), 10000, ENODEV);
-	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
-					 m->o->iova + o->revoked_offset,
-					 m->o->length, false),
-			     IBV_WC_REM_ACCESS_ERR,
+	bar_mr_write_refused(m, o->revoked_offset, o->seed + 1,
 			     "RDMA WRITE into the BAR of a closed device");
 	if (ibv_dereg_mr(m->host) || vfiobar_mr_close(m->vmr))
 		bar_mr_fail("deregistration");

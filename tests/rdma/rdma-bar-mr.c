@@ -551,6 +551,15 @@ void bar_mr_write(struct bar_mr *m, uint64_t off, uint64_t seed)
 			     IBV_WC_SUCCESS, what);
 }
 
+void bar_mr_write_refused(struct bar_mr *m, uint64_t off, uint64_t seed,
+			  const char *what)
+{
+	bar_mr_fill(m->o, m->buf, off, m->o->length, seed);
+	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
+					 m->o->iova + off, m->o->length, false),
+			     IBV_WC_REM_ACCESS_ERR, what);
+}
+
 void bar_mr_read(struct bar_mr *m, uint64_t off, uint64_t seed)
 {
 	char what[128];
@@ -604,11 +613,8 @@ static void cmd_born_revoked(struct bar_mr *m)
 	bar_mr_decode(m, false);
 	reg_bar(m);
 	bar_mr_expect_state(m, RXEVBR_MR_REVOKED, &info);
-	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	bar_mr_expect_status(
-		bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
-			    o->iova + o->revoked_offset, o->length, false),
-		IBV_WC_REM_ACCESS_ERR,
+	bar_mr_write_refused(
+		m, o->revoked_offset, o->seed + 1,
 		"RDMA WRITE into the BAR registered while revoked");
 	bar_mr_reconnect(m);
 	bar_mr_decode(m, true);
@@ -633,11 +639,7 @@ static void cmd_close(struct bar_mr *m)
 	m->dev = NULL;
 	bar_mr_ok("VFIO device closed");
 	bar_mr_expect_state(m, RXEVBR_MR_GONE, &info);
-	bar_mr_fill(o, m->buf, o->revoked_offset, o->length, o->seed + 1);
-	bar_mr_expect_status(bar_mr_rdma(m, m->bar, IBV_WR_RDMA_WRITE,
-					 o->iova + o->revoked_offset, o->length,
-					 false),
-			     IBV_WC_REM_ACCESS_ERR,
+	bar_mr_write_refused(m, o->revoked_offset, o->seed + 1,
 			     "RDMA WRITE into the BAR of a closed device");
 	again = ibv_reg_dmabuf_mr(m->loop.pd, o->mr_offset, o->mr_length,
 				  o->iova, m->dmabuf, BAR_ACCESS);

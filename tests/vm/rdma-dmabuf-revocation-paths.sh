@@ -18,24 +18,15 @@ host_before() {
 	bar-pattern zero --file "$BAR_FILE"
 }
 
-revoke() {
-	local path=$1 slice=$2 seed=$3
-
-	rdma-bar-mr revoke --path "$path" --device "$(vbr_bar_device)" \
-		--bar "$(vbr_bar_index)" --slice "$slice" --offset 0 \
-		--revoked-offset 0x4000 --after-offset 0x8000 --length 4096 \
-		--seed "$seed"
-}
-
 guest() {
 	vbr_rxe_up
 	# ibv_reg_dmabuf_mr needs this project's rxe provider.
 	export RDMAV_DRIVERS=$VBR_RXE_OURS
 
-	revoke runtime-pm 0x100000:0x100000 10
-	revoke reset 0x200000:0x100000 20
-	revoke hot-reset 0x300000:0x100000 30
-	revoke unbind 0x400000:0x100000 40
+	vbr_rdma_revoke runtime-pm 0x100000:0x100000 10
+	vbr_rdma_revoke reset 0x200000:0x100000 20
+	vbr_rdma_revoke hot-reset 0x300000:0x100000 30
+	vbr_rdma_revoke unbind 0x400000:0x100000 40
 }
 
 host_after() {

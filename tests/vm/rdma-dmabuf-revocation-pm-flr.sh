@@ -17,22 +17,13 @@ host_before() {
 	bar-pattern zero --file "$BAR_FILE"
 }
 
-revoke() {
-	local path=$1 slice=$2 seed=$3
-
-	rdma-bar-mr revoke --path "$path" --device "$(vbr_bar_device)" \
-		--bar "$(vbr_bar_index)" --slice "$slice" --offset 0 \
-		--revoked-offset 0x4000 --after-offset 0x8000 --length 4096 \
-		--seed "$seed"
-}
-
 guest() {
 	vbr_rxe_up
 	export RDMAV_DRIVERS=$VBR_RXE_OURS
 
-	revoke d3hot 0x100000:0x100000 50
-	revoke flr 0x200000:0x100000 60
-	revoke reset 0x300000:0x100000 70
+	vbr_rdma_revoke d3hot 0x100000:0x100000 50
+	vbr_rdma_revoke flr 0x200000:0x100000 60
+	vbr_rdma_revoke reset 0x300000:0x100000 70
 	rdma-bar-mr storm --path d3hot --iterations 3 --device "$(vbr_bar_device)" \
 		--bar "$(vbr_bar_index)" --slice 0x400000:0x100000 --offset 0 \
 		--length 256 --seed 80
