@@ -502,12 +502,18 @@ static void kill_traffic(struct mr_scale *s, const struct opts *o, int ready)
 	}
 }
 
-/* Child of cmd_kill: revoke and restore until killed. */
+/*
+ * Child of cmd_kill: revoke and restore until killed. The pauses keep
+ * QEMU's TCG from remapping the BAR back to back: without them the
+ * emulator itself crashed (SIGSEGV) once in three runs of the scenario.
+ */
 static void kill_revoker(struct mr_scale *s)
 {
 	for (;;) {
 		mr_scale_decode(s, false);
+		usleep(2000);
 		mr_scale_decode(s, true);
+		usleep(2000);
 	}
 }
 
