@@ -34,7 +34,7 @@ vfio_dmabufs() {
 
 # PAT memtype entries that overlap BAR $bar of PCI device $bdf.
 pat_in_bar() {
-	local line start end s e n=0
+	local line start end r s e n=0
 
 	line=$(sed -n "$((bar + 1))p" "/sys/bus/pci/devices/$bdf/resource")
 	start=$(($(echo "$line" | cut -d' ' -f1)))
