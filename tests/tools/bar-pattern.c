@@ -32,7 +32,7 @@
 #define PROG "bar-pattern"
 #define DUMP_MAX 256
 #define DEFAULT_BAR 2
-#define MAX_WINDOWS 64
+#define MAX_WINDOWS 1024
 
 enum cmd { CMD_FILL, CMD_CHECK, CMD_ZERO, CMD_DUMP, CMD_INFO, CMD_VERIFY };
 

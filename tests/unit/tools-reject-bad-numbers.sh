@@ -121,6 +121,37 @@ expect 2 "$bin/rdma-bar-mr" wirte --device "$nodev" --bar 2 --slice 0:64K \
 expect 2 "$bin/rdma-bar-mr" bad-input --device "$nodev" --bar 2 \
 	--slice 0:64K --offset 0 --length 1 --seed 1
 
+# rdma-mr-scale, rdma-mr-bench: the good commands get as far as the
+# device (exit 1)
+ms=("$bin/rdma-mr-scale" many-mrs --device "$nodev" --bar 2 --slice 0:1M)
+expect 1 "${ms[@]}" --count 10 --length 256 --seed 1 --sample 2
+bad_option "${ms[@]}" --length 256 --seed 1 -- --count
+bad_option "${ms[@]}" --count 10 --seed 1 -- --length
+bad_option "${ms[@]}" --count 10 --length 256 -- --seed
+expect 2 "${ms[@]}" --count 0 --length 256 --seed 1
+expect 2 "${ms[@]}" --count 10 --length 256 --seed 1 --sample 6
+expect 2 "${ms[@]}" --count 10 --length 256
+mr=("$bin/rdma-mr-scale" reg-race --device "$nodev" --bar 2 --slice 0:1M
+	--length 256 --seed 1)
+expect 1 "${mr[@]}" --threads 2 --iterations 3
+bad_option "${mr[@]}" --iterations 3 -- --threads
+bad_option "${mr[@]}" --threads 2 -- --iterations
+expect 2 "${mr[@]}" --threads 65 --iterations 3
+expect 2 "${mr[@]}" --threads 2
+expect 2 "$bin/rdma-mr-scale" explode --device "$nodev" --bar 2 \
+	--slice 0:1M --length 256 --seed 1
+mb=("$bin/rdma-mr-bench" revoke --device "$nodev" --bar 2 --slice 0:1M)
+expect 1 "${mb[@]}" --counts 1,10 --reps 2
+bad_option "${mb[@]}" --counts 1 -- --reps
+bad_option "${mb[@]}" -- --counts
+expect 2 "${mb[@]}" --counts 1,,10
+expect 2 "${mb[@]}" --counts 1 --bar 6
+expect 2 "${mb[@]}"
+expect 2 "$bin/rdma-mr-bench" mem --device "$nodev" --bar 2 --slice 0:1M
+for v in 0:x x:4K 1O:4K 0-4K 0:0; do
+	expect 2 "$bin/rdma-mr-bench" reg --device "$nodev" --bar 2 --slice "$v"
+done
+
 if [ "$fails" -ne 0 ]; then
 	echo "tools-reject-bad-numbers: $fails failure(s)" >&2
 	exit 1
