@@ -206,7 +206,8 @@ static void expect_all(struct ibv_mr **mrs, uint64_t n, uint32_t want,
 		    rxevbr_mr_state_str(want));
 }
 
-static void snapshot(struct ibv_mr **mrs, uint64_t n, struct rxevbr_mr_attr *info)
+static void snapshot(struct ibv_mr **mrs, uint64_t n,
+		     struct rxevbr_mr_attr *info)
 {
 	uint64_t i;
 
