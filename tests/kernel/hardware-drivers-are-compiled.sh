@@ -14,7 +14,8 @@ out=$("$top/scripts/kernel" compile-test)
 # has_symbol OBJ SYMBOL: OBJ was built and defines SYMBOL.
 has_symbol() {
 	[ -f "$out/$1" ] || { echo "FAIL: $1 was not built" >&2; exit 1; }
-	nm "$out/$1" | grep -q " [Tt] $2\$" ||
+	# not nm | grep -q: with pipefail, nm's SIGPIPE would fail the check
+	grep -q " [Tt] $2\$" <<<"$(nm "$out/$1")" ||
 		{ echo "FAIL: $1 does not define $2" >&2; exit 1; }
 }
 
