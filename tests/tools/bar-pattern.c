@@ -269,6 +269,7 @@ static int verify_region(const struct target *t, const struct opts *o,
 {
 	struct opts r = *o;
 	struct mismatch m;
+	char what[64];
 
 	if (!len)
 		return 0;
@@ -279,13 +280,16 @@ static int verify_region(const struct target *t, const struct opts *o,
 	check_range(t, &r, &m);
 	if (!m.count)
 		return 0;
+	if (seed)
+		snprintf(what, sizeof(what), "the pattern of seed %" PRIu64,
+			 *seed);
+	else
+		snprintf(what, sizeof(what), "zero (outside every window)");
 	fprintf(stderr,
 		"verify: %" PRIu64 " of %" PRIu64 " bytes at 0x%" PRIx64
-		" differ from %s%s; first bad offset 0x%" PRIx64
+		" differ from %s; first bad offset 0x%" PRIx64
 		": expected 0x%02x, actual 0x%02x\n",
-		m.count, len, off, seed ? "the pattern of seed " : "zero",
-		seed ? "" : " (outside every window)", m.first, m.expected,
-		m.actual);
+		m.count, len, off, what, m.first, m.expected, m.actual);
 	if (seed)
 		fprintf(stderr,
 			"verify:   (window 0x%" PRIx64 ":0x%" PRIx64 ":%" PRIu64
