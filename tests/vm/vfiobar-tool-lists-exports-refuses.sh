@@ -1,8 +1,9 @@
 # vfiobar(1) and libvfiobar on the stand-in BAR behind the IOMMU: the tool
 # lists the device, opened by PCI address through its VFIO cdev, with the
-# BAR size sysfs gives (an independent source); it exports a slice; with
-# Debian's rxe the MR registration fails with EOPNOTSUPP and a sentence
-# that blames the provider; a pattern written by PCI address through the
+# BAR size sysfs gives (an independent source); it exports a slice; the
+# slice registers as an MR on rxe through the guest's default provider
+# (ours), while with Debian's rxe the registration fails with EOPNOTSUPP
+# and a sentence that blames the provider; a pattern written by PCI address through the
 # library's region mmap lands in the host's BAR file; with the cdev node
 # gone the same address falls back to the legacy group. Then every bad input
 # gets its own clear error: no such PCI address, a malformed one, a device
@@ -55,8 +56,11 @@ guest() {
 		fail "export --json by cdev"
 
 	vbr_rxe_up
+	# the guest's default rxe provider is ours: the MR registers
+	vfiobar export "$bdf" 2 0 64K --rdma rxe0 | grep -q "dma-buf ok, rxe0 lkey .* state mapped" ||
+		fail "export --rdma rxe0 on our provider: $(vfiobar export "$bdf" 2 0 64K --rdma rxe0 2>&1)"
 	expect_fail 1 "ibv_reg_dmabuf_mr on rxe0: its RDMA provider lacks dma-buf MRs: Operation not supported" \
-		vfiobar export "$bdf" 2 0 64K --rdma rxe0
+		vbr_prov debian vfiobar export "$bdf" 2 0 64K --rdma rxe0
 
 	# CPU access by PCI address: the library picks the cdev
 	bar-pattern fill --device "$bdf" --bar 2 --offset 2M --length 64K --seed 31
