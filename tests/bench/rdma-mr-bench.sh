@@ -52,8 +52,7 @@ host_after() {
 		"$TOP/tests/bench/revoke-latency.gp"
 	log "benchmarks: $out/rdma-mr-bench.json, $out/revoke-latency.svg"
 
-	windows=$(tr -d '\r' <"$GUEST_LOG" |
-		sed -n 's/^vbr-scale-window \([0-9a-fx:]*\)$/--window \1/p')
+	windows=$(guest_windows vbr-scale-window)
 	# shellcheck disable=SC2086 # one word per option and window
 	bar-pattern verify --file "$BAR_FILE" $windows --rest-zero
 }

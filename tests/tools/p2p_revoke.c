@@ -201,10 +201,6 @@ int cmd_refuse_importer(struct ctx *c)
 	return 0;
 }
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define DEFER_MS STR(DMABUF_EDU_DEFER_UNMAP_MS)
-
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -230,11 +226,10 @@ int cmd_revoke(struct ctx *c)
 		revoke_for_good(c, p);
 	else
 		revoke_enter(c, p);
-	printf("revoke by %s returned after %.0f ms%s\n", p->name,
-	       now_ms() - t0,
-	       c->defer_unmap ? " (the importer unmaps " DEFER_MS
-				" ms after move_notify)" :
-				"");
+	printf("revoke by %s returned after %.0f ms\n", p->name, now_ms() - t0);
+	if (c->defer_unmap)
+		printf("(the importer unmaps %d ms after move_notify)\n",
+		       DMABUF_EDU_DEFER_UNMAP_MS);
 
 	/*
 	 * Revoking returns only once every importer has handed its mapping

@@ -36,8 +36,7 @@ host_after() {
 	local storms n
 
 	# The storms' landed windows, from the guest's log: at least one each.
-	storms=$(tr -d '\r' <"$GUEST_LOG" |
-		sed -n 's/^vbr-storm-window \([0-9a-fx:]*\)$/--window \1/p')
+	storms=$(guest_windows vbr-storm-window)
 	n=$(printf '%s\n' "$storms" | grep -c -e '--window' || true)
 	if [ "$n" -lt 2 ]; then
 		echo "host_after: only $n storm windows reported" >&2

@@ -39,8 +39,7 @@ host_after() {
 
 	# The windows the guest reported, one storm after the other; at
 	# least one per storm, as writes land before the first round.
-	windows=$(tr -d '\r' <"$GUEST_LOG" |
-		sed -n 's/^vbr-storm-window \([0-9a-fx:]*\)$/--window \1/p')
+	windows=$(guest_windows vbr-storm-window)
 	n=$(printf '%s\n' "$windows" | grep -c -e '--window' || true)
 	if [ "$n" -lt 4 ]; then
 		echo "host_after: only $n storm windows reported" >&2

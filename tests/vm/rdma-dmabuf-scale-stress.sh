@@ -98,8 +98,7 @@ guest() {
 host_after() {
 	local windows n
 
-	windows=$(tr -d '\r' <"$GUEST_LOG" |
-		sed -n 's/^vbr-scale-window \([0-9a-fx:]*\)$/--window \1/p')
+	windows=$(guest_windows vbr-scale-window)
 	n=$(printf '%s\n' "$windows" | grep -c -e '--window' || true)
 	# many-mrs 1 + 10, many-dmabufs 64 + 8, reg-race 1, kill 1
 	if [ "$n" -ne 85 ]; then
