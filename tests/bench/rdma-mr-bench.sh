@@ -2,8 +2,8 @@
 # the time of the revoking call with 1 to 10,000 mapped MRs on one
 # dma-buf, the first access after a restore, registering a 1 GiB BAR
 # slice against ibv_reg_mr() of 1 GiB of host memory, and memory per MR.
-# Reported, never asserted: the bed runs the debug kernel (KASAN,
-# lockdep) under TCG, so the numbers are upper bounds. The guest prints
+# Reported, never asserted: it boots the release kernel, but under TCG,
+# so the numbers are upper bounds for real hardware. The guest prints
 # one "vbr-bench {JSON}" line per result; host_after collects them into
 # $VBR_BENCH_DIR (default: the build's bench/) as rdma-mr-bench.json,
 # with revoke-latency.svg, and checks the BAR windows the benchmarks

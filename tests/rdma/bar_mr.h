@@ -118,6 +118,9 @@ void bar_mr_cmd_revoke(struct bar_mr *m);
 void bar_mr_cmd_storm(struct bar_mr *m);
 void bar_mr_cmd_state(struct bar_mr *m);
 
+/* bar_mr_inflight.c: a revoke waits for the access in flight, only it. */
+void bar_mr_cmd_inflight(struct bar_mr *m);
+
 /* bar_mr_bad.c: what registration and access refuse. */
 void bar_mr_cmd_bad_input(struct bar_mr *m);
 void bar_mr_cmd_udmabuf(struct bar_mr *m);

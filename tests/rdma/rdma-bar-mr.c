@@ -56,6 +56,16 @@
  *     write at O, close the VFIO device: the MR is gone, a write at R
  *     fails, a new registration fails with ENODEV, dereg works.
  *
+ *   inflight ... --offset O --revoked-offset R --after-offset A
+ *               --length L --seed S
+ *     a revoke (memory decode off) waits for the access in flight and
+ *     only for it, with accesses stalled by the kernel's
+ *     fail_rxe_dmabuf_access fault injection: a stalled 1 KiB write at O
+ *     lands and the revoke outlasts its stall; an L-byte write at R with
+ *     every packet stalled has the revoke return after one packet, and
+ *     fails; a revoke with nothing in flight does not wait. The packets
+ *     that landed are printed as "vbr-inflight-window OFF:LEN:SEED" (see
+ *     bar_mr_inflight.c). A write at A (seed S+2) lands after it all.
  *   state ... --offset O --revoked-offset R --after-offset A
  *               [--flr-offset F] --length L --seed S
  *     the MR through libvfiobar (vfiobar_mr_open() over the whole
@@ -98,7 +108,7 @@ static const char *const commands[] = {
 	"write",	 "read",	  "write-from-bar", "read-into-bar",
 	"recv-into-bar", "send-from-bar", "atomic",	    "bad-input",
 	"udmabuf",	 "revoke-memory", "born-revoked",   "close",
-	"revoke",	 "storm",	  "state",
+	"revoke",	 "storm",	  "state",	    "inflight",
 };
 
 static void usage(void)
@@ -107,7 +117,7 @@ static void usage(void)
 		"usage: rdma-bar-mr write|read|write-from-bar|read-into-bar|\n"
 		"                   recv-into-bar|send-from-bar|atomic|bad-input|\n"
 		"                   udmabuf|revoke|revoke-memory|storm|born-revoked|\n"
-		"                   close|state\n"
+		"                   close|state|inflight\n"
 		"                   --device DEV --bar N\n"
 		"                   --slice OFF:LEN [--slice OFF:LEN...] [--ibdev NAME]\n"
 		"                   [--mr-offset O] [--mr-length L] [--iova I]\n"
@@ -292,7 +302,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		if (!o->have_revoked)
 			usage();
 	} else if ((is_cmd(o, "revoke") || is_cmd(o, "born-revoked") ||
-		    is_cmd(o, "state")) &&
+		    is_cmd(o, "state") || is_cmd(o, "inflight")) &&
 		   (!o->have_revoked || !o->have_after)) {
 		usage();
 	}
@@ -668,6 +678,7 @@ int main(int argc, char **argv)
 		{ "close", cmd_close },
 		{ "revoke", bar_mr_cmd_revoke },
 		{ "storm", bar_mr_cmd_storm },
+		{ "inflight", bar_mr_cmd_inflight },
 	};
 	struct opts o = {};
 	struct bar_mr m = {};

@@ -93,7 +93,7 @@ static int loop_connect_qp(struct rdma_loop *l, struct ibv_qp *qp,
 
 	memset(&a, 0, sizeof(a));
 	a.qp_state = IBV_QPS_RTS;
-	a.timeout = 14;
+	a.timeout = l->ack_timeout;
 	a.retry_cnt = 7;
 	a.rnr_retry = 7;
 	a.sq_psn = 0;
@@ -127,6 +127,7 @@ int rdma_loop_open(struct rdma_loop *l, const char *ibdev)
 
 	memset(l, 0, sizeof(*l));
 	l->port = 1;
+	l->ack_timeout = 14;
 	l->ctx = loop_open_device(ibdev);
 	if (!l->ctx)
 		return loop_error(ibdev, errno);

@@ -20,6 +20,11 @@ struct rdma_loop {
 	union ibv_gid gid;
 	int gid_index;
 	uint8_t port;
+	/*
+	 * Local ACK timeout exponent (4.096 us << n) of both QPs, 14 after
+	 * rdma_loop_open(); takes effect at the next reconnect.
+	 */
+	uint8_t ack_timeout;
 };
 
 /* 0, or -1 with errno set and a message on stderr. */

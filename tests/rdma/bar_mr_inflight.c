@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * rdma-bar-mr inflight: a revoke waits for the access rxe has in flight
+ * on a dma-buf MR, and only for it.
+ *
+ * The kernel's fail_rxe_dmabuf_access fault attribute (debugfs) holds an
+ * access inside the section that a revoke waits for, for delay_ms, before
+ * the access touches the BAR; its "times" counter going down says that an
+ * access has entered the section. Memory decode off (through VFIO) is the
+ * revoke, timed here:
+ *
+ *  1. one packet stalled for INFLIGHT_ONE_MS: the revoke must take at
+ *     least what was left of the stall, the write must still complete,
+ *     and the host finds its bytes in the BAR;
+ *  2. a write of L bytes, every packet stalled for INFLIGHT_EACH_MS: the
+ *     revoke must return after the packet in flight, not after the rest
+ *     of the transfer. The write fails with a remote access error; the
+ *     stalls counted are the packets that landed, printed for the host as
+ *     "vbr-inflight-window OFF:LEN:SEED" (BAR offsets);
+ *  3. the MR mapped, stalls armed, nothing in flight: the revoke returns
+ *     without waiting, and no access entered the section.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <infiniband/rxevbr.h>
+#include <infiniband/verbs.h>
+
+#include "bar_mr.h"
+#include "rdma_loop.h"
+
+#define FAULT_DIR "/sys/kernel/debug/fail_rxe_dmabuf_access"
+
+/* rdma_loop's path MTU: one access section per packet. */
+#define PACKET 1024u
+#define INFLIGHT_ONE_MS 2000u
+#define INFLIGHT_EACH_MS 1000u
+/* "times" while stalls are armed, far above the packets of one write */
+#define ARMED_TIMES 1000L
+/*
+ * A revoke with nothing to wait for took 3-114 ms in the debug kernel
+ * under TCG; this is the slack allowed on top of a stall's remainder.
+ */
+#define REVOKE_SLACK_MS 1000u
+/* The ACK timeout (4.096 us << 20, 4.3 s) outlasts every stall. */
+#define INFLIGHT_ACK_TIMEOUT 20
+#define WAIT_MS 30000u
+
+static void fault_write(const char *file, long value)
+{
+	char path[256], text[32];
+	int fd, len;
+
+	snprintf(path, sizeof(path), FAULT_DIR "/%s", file);
+	len = snprintf(text, sizeof(text), "%ld\n", value);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, len) != len) {
+		fprintf(stderr, "rdma-bar-mr: %s: %s%s\n", path,
+			strerror(errno),
+			errno == ENOENT ?
+				" (needs CONFIG_FAULT_INJECTION_DEBUG_FS and debugfs)" :
+				"");
+		exit(1);
+	}
+	close(fd);
+}
+
+static long fault_times(void)
+{
+	FILE *f = fopen(FAULT_DIR "/times", "re");
+	long v;
+
+	if (!f || fscanf(f, "%ld", &v) != 1)
+		bar_mr_fail("cannot read " FAULT_DIR "/times");
+	fclose(f);
+	return v;
+}
+
+/* Every access of the MR's device stalls @delay_ms, @times times. */
+static void stalls_arm(unsigned int delay_ms, long times)
+{
+	fault_write("verbose", 0);
+	fault_write("interval", 1);
+	fault_write("delay_ms", delay_ms);
+	fault_write("times", times);
+	fault_write("probability", 100);
+}
+
+static void stalls_disarm(void)
+{
+	fault_write("probability", 0);
+}
+
+/* Post an RDMA WRITE of seed @seed into the BAR MR; do not wait. */
+static void post_write(struct bar_mr *m, uint64_t off, uint64_t len,
+		       uint64_t seed, uint64_t wr_id)
+{
+	struct ibv_sge sge = {
+		.addr = (uintptr_t)m->buf,
+		.length = len,
+		.lkey = m->host->lkey,
+	};
+	struct ibv_send_wr wr = {
+		.wr_id = wr_id,
+		.sg_list = &sge,
+		.num_sge = 1,
+		.opcode = IBV_WR_RDMA_WRITE,
+		.send_flags = IBV_SEND_SIGNALED,
+		.wr.rdma = {
+			.remote_addr = m->o->iova + off,
+			.rkey = m->bar->rkey,
+		},
+	};
+	struct ibv_send_wr *bad;
+
+	bar_mr_fill(m->o, m->buf, off, len, seed);
+	errno = ibv_post_send(m->loop.qp[0], &wr, &bad);
+	if (errno)
+		bar_mr_fail("ibv_post_send");
+}
+
+static enum ibv_wc_status wait_write(struct bar_mr *m, uint64_t wr_id)
+{
+	uint64_t deadline = rdma_loop_now_ms() + WAIT_MS;
+	struct ibv_wc wc;
+	int n;
+
+	while (rdma_loop_now_ms() < deadline) {
+		n = ibv_poll_cq(m->loop.cq, 1, &wc);
+		if (n < 0)
+			bar_mr_fail("ibv_poll_cq");
+		if (n && wc.qp_num == m->loop.qp[0]->qp_num &&
+		    wc.wr_id == wr_id)
+			return wc.status;
+		if (!n)
+			usleep(1000);
+	}
+	bar_mr_fail("no completion for the stalled write");
+}
+
+/* Wait until an access entered the section: "times" went below @armed. */
+static void wait_stalled(long armed)
+{
+	uint64_t deadline = rdma_loop_now_ms() + WAIT_MS;
+
+	while (fault_times() >= armed) {
+		if (rdma_loop_now_ms() > deadline)
+			bar_mr_fail("no access entered the read section");
+		usleep(1000);
+	}
+}
+
+/* Memory decode off, timed. */
+static uint64_t timed_revoke(struct bar_mr *m)
+{
+	uint64_t t0 = rdma_loop_now_ms();
+
+	bar_mr_decode(m, false);
+	return rdma_loop_now_ms() - t0;
+}
+
+/*
+ * The stall began after @posted; the revoke started at @started and took
+ * @took. Had it waited, it took at least what was left of the stall.
+ */
+static void expect_waited(uint64_t posted, uint64_t started, uint64_t took,
+			  unsigned int stall_ms, const char *what)
+{
+	uint64_t waited_before = started - posted;
+	char msg[256];
+
+	if (waited_before * 2 > stall_ms) {
+		snprintf(msg, sizeof(msg),
+			 "%s: revoke started %llu ms after the post, too late to catch a %u ms stall",
+			 what, (unsigned long long)waited_before, stall_ms);
+		bar_mr_fail(msg);
+	}
+	snprintf(msg, sizeof(msg),
+		 "%s: revoke took %llu ms; the stall (%u ms) had at least %llu ms left",
+		 what, (unsigned long long)took, stall_ms,
+		 (unsigned long long)(stall_ms - waited_before));
+	/* 2 ms: both times are truncated to milliseconds */
+	if (took + 2 < stall_ms - waited_before)
+		bar_mr_fail(msg);
+	bar_mr_ok(msg);
+}
+
+/* Phase 1: the revoke waits for the one access in flight. */
+static void inflight_one(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	uint64_t posted, started, took;
+
+	stalls_arm(INFLIGHT_ONE_MS, 1);
+	posted = rdma_loop_now_ms();
+	post_write(m, o->offset, PACKET, o->seed, 1);
+	wait_stalled(1);
+	started = rdma_loop_now_ms();
+	took = timed_revoke(m);
+	stalls_disarm();
+	expect_waited(posted, started, took, INFLIGHT_ONE_MS,
+		      "one packet in flight");
+	bar_mr_expect_status(wait_write(m, 1), IBV_WC_SUCCESS,
+			     "the stalled write, finished before the revoke");
+	printf("vbr-inflight-window %#llx:%#x:%llu\n",
+	       (unsigned long long)bar_mr_bar_offset(o, o->offset), PACKET,
+	       (unsigned long long)o->seed);
+	bar_mr_decode(m, true);
+	bar_mr_pmr_enable(m);
+}
+
+/* Phase 2: ... and only for it, not for the rest of the transfer. */
+static void inflight_transfer(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	uint64_t packets = o->length / PACKET, posted, started, took;
+	long landed;
+	char msg[256];
+
+	stalls_arm(INFLIGHT_EACH_MS, ARMED_TIMES);
+	posted = rdma_loop_now_ms();
+	post_write(m, o->revoked_offset, o->length, o->seed + 1, 2);
+	wait_stalled(ARMED_TIMES);
+	started = rdma_loop_now_ms();
+	took = timed_revoke(m);
+	expect_waited(posted, started, took, INFLIGHT_EACH_MS,
+		      "first of many packets in flight");
+	snprintf(msg, sizeof(msg),
+		 "revoke took %llu ms, under %u ms: it did not wait for the %llu packets after the one in flight (%llu ms)",
+		 (unsigned long long)took, INFLIGHT_EACH_MS + REVOKE_SLACK_MS,
+		 (unsigned long long)packets - 1,
+		 (unsigned long long)(packets - 1) * INFLIGHT_EACH_MS);
+	if (took >= INFLIGHT_EACH_MS + REVOKE_SLACK_MS)
+		bar_mr_fail(msg);
+	bar_mr_ok(msg);
+	bar_mr_expect_status(wait_write(m, 2), IBV_WC_REM_ACCESS_ERR,
+			     "the rest of the write, after the revoke");
+	landed = ARMED_TIMES - fault_times();
+	stalls_disarm();
+	snprintf(msg, sizeof(msg), "%ld of %llu packets entered the section",
+		 landed, (unsigned long long)packets);
+	if (landed < 1 || (uint64_t)landed >= packets)
+		bar_mr_fail(msg);
+	bar_mr_ok(msg);
+	printf("vbr-inflight-window %#llx:%#llx:%llu\n",
+	       (unsigned long long)bar_mr_bar_offset(o, o->revoked_offset),
+	       (unsigned long long)landed * PACKET,
+	       (unsigned long long)o->seed + 1);
+	bar_mr_reconnect(m);
+	bar_mr_decode(m, true);
+	bar_mr_pmr_enable(m);
+}
+
+/* Phase 3: nothing in flight, nothing to wait for. */
+static void inflight_none(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	struct rxevbr_mr_attr info;
+	uint64_t took;
+	char msg[256];
+
+	bar_mr_write(m, o->after_offset, o->seed + 2);
+	bar_mr_expect_state(m, RXEVBR_MR_MAPPED, &info);
+	stalls_arm(INFLIGHT_EACH_MS, ARMED_TIMES);
+	took = timed_revoke(m);
+	snprintf(msg, sizeof(msg),
+		 "mapped MR, stalls armed, no access: revoke took %llu ms, no access entered the section",
+		 (unsigned long long)took);
+	if (took >= INFLIGHT_EACH_MS || fault_times() != ARMED_TIMES)
+		bar_mr_fail(msg);
+	bar_mr_ok(msg);
+	stalls_disarm();
+	bar_mr_expect_state(m, RXEVBR_MR_REVOKED, &info);
+	bar_mr_decode(m, true);
+	bar_mr_pmr_enable(m);
+}
+
+void bar_mr_cmd_inflight(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+
+	if (o->length % PACKET || o->length / PACKET < 4)
+		bar_mr_fail("inflight needs --length of 4 or more 1 KiB packets");
+	m->loop.ack_timeout = INFLIGHT_ACK_TIMEOUT;
+	bar_mr_reconnect(m);
+	/* Map the MR before the first stall. */
+	bar_mr_write(m, o->after_offset, o->seed + 2);
+
+	inflight_one(m);
+	inflight_transfer(m);
+	inflight_none(m);
+
+	/* The same MR and keys after all of it. */
+	bar_mr_write(m, o->after_offset, o->seed + 2);
+	bar_mr_read(m, o->after_offset, o->seed + 2);
+}
