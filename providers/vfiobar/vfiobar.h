@@ -153,8 +153,8 @@ struct vfiobar_mr_info {
 
 int vfiobar_mr_state(struct vfiobar_mr *vmr);
 int vfiobar_mr_query(struct vfiobar_mr *vmr, struct vfiobar_mr_info *info);
-int vfiobar_mr_wait(struct vfiobar_mr *vmr, unsigned int states,
-		    int timeout_ms, struct vfiobar_mr_info *info);
+int vfiobar_mr_wait(struct vfiobar_mr *vmr, unsigned int states, int timeout_ms,
+		    struct vfiobar_mr_info *info);
 const char *vfiobar_mr_state_name(int state);
 
 #ifdef __cplusplus

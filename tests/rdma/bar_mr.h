@@ -98,9 +98,18 @@ void bar_mr_read(struct bar_mr *m, uint64_t off, uint64_t seed);
 /* The same RDMA WRITE must fail with a remote access error. */
 void bar_mr_write_refused(struct bar_mr *m, uint64_t off, uint64_t seed,
 			  const char *what);
-/* The MR's state as its driver reports it must be @want. */
+/*
+ * The MR's state as its driver reports it must be @want, through the MR
+ * query ioctl and through "rdma -dd resource show mr" alike.
+ */
 void bar_mr_expect_state(struct bar_mr *m, uint32_t want,
 			 struct rxevbr_mr_attr *info);
+/*
+ * bar_mr_restrack.c: the rdma tool shows @want and the counters in
+ * @info for the BAR MR.
+ */
+void bar_mr_expect_restrack(struct bar_mr *m, uint32_t want,
+			    const struct rxevbr_mr_attr *info);
 /* Memory decode off (access revoked) or on, through VFIO. */
 void bar_mr_decode(struct bar_mr *m, bool on);
 /* Set the NVMe PMR's enable bit again, if the BAR is one. */

@@ -14,9 +14,10 @@
  *     and the host finds its bytes in the BAR;
  *  2. a write of L bytes, every packet stalled for INFLIGHT_EACH_MS: the
  *     revoke must return after the packet in flight, not after the rest
- *     of the transfer. The write fails with a remote access error; the
- *     stalls counted are the packets that landed, printed for the host as
- *     "vbr-inflight-window OFF:LEN:SEED" (BAR offsets);
+ *     of the transfer, and no later packet may enter the section. The
+ *     write fails with a remote access error; the one packet that landed
+ *     is printed for the host as "vbr-inflight-window OFF:LEN:SEED" (BAR
+ *     offsets). Three rounds, at R, R+L and R+2L;
  *  3. the MR mapped, stalls armed, nothing in flight: the revoke returns
  *     without waiting, and no access entered the section.
  */
@@ -42,6 +43,7 @@
 #define INFLIGHT_EACH_MS 1000u
 /* "times" while stalls are armed, far above the packets of one write */
 #define ARMED_TIMES 1000L
+#define TRANSFER_ROUNDS 3
 /*
  * A revoke with nothing to wait for took 3-114 ms in the debug kernel
  * under TCG; this is the slack allowed on top of a stall's remainder.
@@ -175,15 +177,17 @@ static void expect_waited(uint64_t posted, uint64_t started, uint64_t took,
 	char msg[256];
 
 	if (waited_before * 2 > stall_ms) {
-		snprintf(msg, sizeof(msg),
-			 "%s: revoke started %llu ms after the post, too late to catch a %u ms stall",
-			 what, (unsigned long long)waited_before, stall_ms);
+		snprintf(
+			msg, sizeof(msg),
+			"%s: revoke started %llu ms after the post, too late to catch a %u ms stall",
+			what, (unsigned long long)waited_before, stall_ms);
 		bar_mr_fail(msg);
 	}
-	snprintf(msg, sizeof(msg),
-		 "%s: revoke took %llu ms; the stall (%u ms) had at least %llu ms left",
-		 what, (unsigned long long)took, stall_ms,
-		 (unsigned long long)(stall_ms - waited_before));
+	snprintf(
+		msg, sizeof(msg),
+		"%s: revoke took %llu ms; the stall (%u ms) had at least %llu ms left",
+		what, (unsigned long long)took, stall_ms,
+		(unsigned long long)(stall_ms - waited_before));
 	/* 2 ms: both times are truncated to milliseconds */
 	if (took + 2 < stall_ms - waited_before)
 		bar_mr_fail(msg);
@@ -214,42 +218,49 @@ static void inflight_one(struct bar_mr *m)
 	bar_mr_pmr_enable(m);
 }
 
-/* Phase 2: ... and only for it, not for the rest of the transfer. */
-static void inflight_transfer(struct bar_mr *m)
+/*
+ * Phase 2: ... and only for it, not for the rest of the transfer: the
+ * packet after it must not slip in ahead of the revoke, which an rwsem
+ * alone allows now and then, so this runs TRANSFER_ROUNDS times.
+ */
+static void inflight_transfer(struct bar_mr *m, unsigned int round)
 {
 	const struct opts *o = m->o;
 	uint64_t packets = o->length / PACKET, posted, started, took;
+	uint64_t off = o->revoked_offset + round * o->length;
 	long landed;
 	char msg[256];
 
 	stalls_arm(INFLIGHT_EACH_MS, ARMED_TIMES);
 	posted = rdma_loop_now_ms();
-	post_write(m, o->revoked_offset, o->length, o->seed + 1, 2);
+	post_write(m, off, o->length, o->seed + 1, 10 + round);
 	wait_stalled(ARMED_TIMES);
 	started = rdma_loop_now_ms();
 	took = timed_revoke(m);
 	expect_waited(posted, started, took, INFLIGHT_EACH_MS,
 		      "first of many packets in flight");
-	snprintf(msg, sizeof(msg),
-		 "revoke took %llu ms, under %u ms: it did not wait for the %llu packets after the one in flight (%llu ms)",
-		 (unsigned long long)took, INFLIGHT_EACH_MS + REVOKE_SLACK_MS,
-		 (unsigned long long)packets - 1,
-		 (unsigned long long)(packets - 1) * INFLIGHT_EACH_MS);
+	snprintf(
+		msg, sizeof(msg),
+		"revoke took %llu ms, under %u ms: it did not wait for the %llu packets after the one in flight (%llu ms)",
+		(unsigned long long)took, INFLIGHT_EACH_MS + REVOKE_SLACK_MS,
+		(unsigned long long)packets - 1,
+		(unsigned long long)(packets - 1) * INFLIGHT_EACH_MS);
 	if (took >= INFLIGHT_EACH_MS + REVOKE_SLACK_MS)
 		bar_mr_fail(msg);
 	bar_mr_ok(msg);
-	bar_mr_expect_status(wait_write(m, 2), IBV_WC_REM_ACCESS_ERR,
+	bar_mr_expect_status(wait_write(m, 10 + round), IBV_WC_REM_ACCESS_ERR,
 			     "the rest of the write, after the revoke");
 	landed = ARMED_TIMES - fault_times();
 	stalls_disarm();
-	snprintf(msg, sizeof(msg), "%ld of %llu packets entered the section",
-		 landed, (unsigned long long)packets);
-	if (landed < 1 || (uint64_t)landed >= packets)
+	snprintf(
+		msg, sizeof(msg),
+		"%ld of %llu packets entered the section, expected only the one in flight",
+		landed, (unsigned long long)packets);
+	if (landed != 1)
 		bar_mr_fail(msg);
 	bar_mr_ok(msg);
-	printf("vbr-inflight-window %#llx:%#llx:%llu\n",
-	       (unsigned long long)bar_mr_bar_offset(o, o->revoked_offset),
-	       (unsigned long long)landed * PACKET,
+	printf("vbr-inflight-window %#llx:%#x:%llu\n",
+	       (unsigned long long)bar_mr_bar_offset(o, off), PACKET,
 	       (unsigned long long)o->seed + 1);
 	bar_mr_reconnect(m);
 	bar_mr_decode(m, true);
@@ -268,9 +279,10 @@ static void inflight_none(struct bar_mr *m)
 	bar_mr_expect_state(m, RXEVBR_MR_MAPPED, &info);
 	stalls_arm(INFLIGHT_EACH_MS, ARMED_TIMES);
 	took = timed_revoke(m);
-	snprintf(msg, sizeof(msg),
-		 "mapped MR, stalls armed, no access: revoke took %llu ms, no access entered the section",
-		 (unsigned long long)took);
+	snprintf(
+		msg, sizeof(msg),
+		"mapped MR, stalls armed, no access: revoke took %llu ms, no access entered the section",
+		(unsigned long long)took);
 	if (took >= INFLIGHT_EACH_MS || fault_times() != ARMED_TIMES)
 		bar_mr_fail(msg);
 	bar_mr_ok(msg);
@@ -283,16 +295,20 @@ static void inflight_none(struct bar_mr *m)
 void bar_mr_cmd_inflight(struct bar_mr *m)
 {
 	const struct opts *o = m->o;
+	unsigned int round;
 
-	if (o->length % PACKET || o->length / PACKET < 4)
-		bar_mr_fail("inflight needs --length of 4 or more 1 KiB packets");
+	if (o->length % PACKET || o->length / PACKET < 4 ||
+	    o->revoked_offset + TRANSFER_ROUNDS * o->length > o->after_offset)
+		bar_mr_fail(
+			"inflight needs --length of 4 or more 1 KiB packets, and room for 3 writes of it between --revoked-offset and --after-offset");
 	m->loop.ack_timeout = INFLIGHT_ACK_TIMEOUT;
 	bar_mr_reconnect(m);
 	/* Map the MR before the first stall. */
 	bar_mr_write(m, o->after_offset, o->seed + 2);
 
 	inflight_one(m);
-	inflight_transfer(m);
+	for (round = 0; round < TRANSFER_ROUNDS; round++)
+		inflight_transfer(m, round);
 	inflight_none(m);
 
 	/* The same MR and keys after all of it. */

@@ -31,7 +31,8 @@
  *   revoke --path PATH ... --offset O --revoked-offset R
  *               --after-offset A --length L --seed S
  *     write seed S at O; take access away by PATH (vfio_block.h). A path
- *     that holds access revoked (memory-disable, d3hot, runtime-pm): a
+ *     that holds access revoked (memory-disable, d3hot, runtime-pm,
+ *     runtime-pm-wakeup): a
  *     write of seed S+1 at R must fail with a remote access error and a
  *     write from the BAR MR a local protection error, then access is
  *     given back. A one-shot path (reset, hot-reset, flr) revokes and
@@ -61,10 +62,11 @@
  *     a revoke (memory decode off) waits for the access in flight and
  *     only for it, with accesses stalled by the kernel's
  *     fail_rxe_dmabuf_access fault injection: a stalled 1 KiB write at O
- *     lands and the revoke outlasts its stall; an L-byte write at R with
- *     every packet stalled has the revoke return after one packet, and
- *     fails; a revoke with nothing in flight does not wait. The packets
- *     that landed are printed as "vbr-inflight-window OFF:LEN:SEED" (see
+ *     lands and the revoke outlasts its stall; three L-byte writes from R
+ *     on with every packet stalled each have the revoke return after the
+ *     packet in flight, with no later packet let in, and fail; a revoke
+ *     with nothing in flight does not wait. The packets that landed are
+ *     printed as "vbr-inflight-window OFF:LEN:SEED" (see
  *     bar_mr_inflight.c). A write at A (seed S+2) lands after it all.
  *   state ... --offset O --revoked-offset R --after-offset A
  *               [--flr-offset F] --length L --seed S
@@ -123,8 +125,9 @@ static void usage(void)
 		"                   [--mr-offset O] [--mr-length L] [--iova I]\n"
 		"                   --offset O --length L --seed S\n"
 		"                   [--revoked-offset R] [--after-offset A]\n"
-		"                   [--path memory-disable|d3hot|runtime-pm|reset|\n"
-		"                           hot-reset|flr|unbind] [--iterations N]\n"
+		"                   [--path memory-disable|d3hot|runtime-pm|\n"
+		"                           runtime-pm-wakeup|reset|hot-reset|flr|\n"
+		"                           unbind] [--iterations N]\n"
 		"                   [--flr-offset F]\n");
 	exit(2);
 }
@@ -609,6 +612,7 @@ void bar_mr_expect_state(struct bar_mr *m, uint32_t want,
 	if (info->state != want)
 		bar_mr_fail(msg);
 	bar_mr_ok(msg);
+	bar_mr_expect_restrack(m, want, info);
 }
 
 /*

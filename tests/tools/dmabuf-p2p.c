@@ -10,8 +10,8 @@
  *              --ranges OFF:LEN[,OFF:LEN...] [--offset O] [--length L]
  *              [--seed S]
  *   dmabuf-p2p revoke --path PATH [--defer-unmap] (same options): PATH
- *              is one of memory-disable, d3hot, runtime-pm (access blocked,
- *              then given back), reset, hot-reset, flr (one call blocks and
+ *              is one of memory-disable, d3hot, runtime-pm,
+ *              runtime-pm-wakeup (access blocked, then given back), reset, hot-reset, flr (one call blocks and
  *              restores), close, unbind (permanent); --defer-unmap imports
  *              as an importer that hands its mapping back only a second
  *              after move_notify, so the revoke must wait for it
@@ -43,8 +43,9 @@ void usage(void)
 		"                  stress\n"
 		"                  --device DEV [--bar N]\n"
 		"                  --ranges OFF:LEN[,OFF:LEN...] [--offset O] [--length L]\n"
-		"                  [--seed S] [--path memory-disable|d3hot|runtime-pm|reset|\n"
-		"                                  hot-reset|flr|close|unbind]\n"
+		"                  [--seed S] [--path memory-disable|d3hot|runtime-pm|\n"
+		"                          runtime-pm-wakeup|reset|hot-reset|flr|\n"
+		"                          close|unbind]\n"
 		"                  [--importer static|pinned] [--iterations N]\n"
 		"                  [--defer-unmap]\n");
 	exit(2);

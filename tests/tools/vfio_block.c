@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,6 +76,22 @@ int vfio_block_low_power(struct vfiobar_device *dev, bool enter)
 	};
 
 	return ioctl(vfiobar_device_fd(dev), VFIO_DEVICE_FEATURE, &f) ? -1 : 0;
+}
+
+int vfio_block_low_power_wakeup(struct vfiobar_device *dev, int efd)
+{
+	struct vfio_device_low_power_entry_with_wakeup e = {
+		.wakeup_eventfd = efd,
+	};
+	uint64_t buf[(sizeof(struct vfio_device_feature) + sizeof(e) + 7) /
+		     8] = { 0 };
+	struct vfio_device_feature *f = (struct vfio_device_feature *)buf;
+
+	f->argsz = sizeof(*f) + sizeof(e);
+	f->flags = VFIO_DEVICE_FEATURE_SET |
+		   VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP;
+	memcpy(f->data, &e, sizeof(e));
+	return ioctl(vfiobar_device_fd(dev), VFIO_DEVICE_FEATURE, f) ? -1 : 0;
 }
 
 int vfio_block_reset(struct vfiobar_device *dev, bool hot)
@@ -225,6 +242,77 @@ static int low_power_out(struct vfiobar_device *d)
 	return vfio_block_low_power(d, false);
 }
 
+/* The wakeup eventfd of the device in low power (one at a time). */
+static int wakeup_efd = -1;
+
+static int low_power_wakeup_in(struct vfiobar_device *d)
+{
+	int err;
+
+	wakeup_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (wakeup_efd < 0)
+		return -1;
+	if (!vfio_block_low_power_wakeup(d, wakeup_efd))
+		return 0;
+	err = errno;
+	close(wakeup_efd);
+	wakeup_efd = -1;
+	errno = err;
+	return -1;
+}
+
+/* Wait up to @timeout_ms for the PCI device @bdf to be runtime-suspended. */
+static int wait_runtime_suspended(const char *bdf, unsigned int timeout_ms)
+{
+	char path[PATH_MAX], status[32];
+	unsigned int waited;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path),
+		 "/sys/bus/pci/devices/%s/power/runtime_status", bdf);
+	for (waited = 0; waited <= timeout_ms; waited += 10) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		n = read(fd, status, sizeof(status) - 1);
+		close(fd);
+		if (n < 0)
+			return -1;
+		status[n] = 0;
+		if (!strcmp(status, "suspended\n"))
+			return 0;
+		usleep(10000);
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}
+
+/*
+ * Once the device is runtime-suspended, any VFIO ioctl on it resumes it;
+ * with a wakeup eventfd, VFIO then signals it and leaves low power by
+ * itself, which gives access back. Fails with ETIMEDOUT if the device
+ * never suspended, ENOMSG if the eventfd was not signalled exactly once.
+ */
+static int low_power_wakeup_out(struct vfiobar_device *d)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	char bdf[64];
+	uint64_t n = 0;
+	int err = 0;
+
+	if (vfio_pci_address(vfiobar_name(d), bdf, sizeof(bdf)) ||
+	    wait_runtime_suspended(bdf, 5000) ||
+	    ioctl(vfiobar_device_fd(d), VFIO_DEVICE_GET_INFO, &info))
+		err = errno;
+	else if (read(wakeup_efd, &n, sizeof(n)) != sizeof(n) || n != 1)
+		err = ENOMSG;
+	close(wakeup_efd);
+	wakeup_efd = -1;
+	errno = err;
+	return err ? -1 : 0;
+}
+
 static int reset(struct vfiobar_device *d)
 {
 	return vfio_block_reset(d, false);
@@ -239,6 +327,8 @@ static const struct vfio_block_path vfio_block_paths[] = {
 	{ "memory-disable", VFIO_BLOCK_HOLDS, decode_off, decode_on },
 	{ "d3hot", VFIO_BLOCK_HOLDS, to_d3hot, to_d0 },
 	{ "runtime-pm", VFIO_BLOCK_HOLDS, low_power_in, low_power_out },
+	{ "runtime-pm-wakeup", VFIO_BLOCK_HOLDS, low_power_wakeup_in,
+	  low_power_wakeup_out },
 	{ "reset", VFIO_BLOCK_ONESHOT, reset, NULL },
 	{ "hot-reset", VFIO_BLOCK_ONESHOT, hot_reset, NULL },
 	{ "flr", VFIO_BLOCK_ONESHOT, vfio_block_pcie_flr, NULL },

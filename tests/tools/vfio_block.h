@@ -23,6 +23,8 @@ int vfio_block_power_state(struct vfiobar_device *dev, unsigned int state);
 /* ENOTSUP: the device does not advertise PCIe FLR */
 int vfio_block_pcie_flr(struct vfiobar_device *dev);
 int vfio_block_low_power(struct vfiobar_device *dev, bool enter);
+/* LOW_POWER_ENTRY_WITH_WAKEUP: @efd is signalled when the device wakes. */
+int vfio_block_low_power_wakeup(struct vfiobar_device *dev, int efd);
 int vfio_block_reset(struct vfiobar_device *dev, bool hot);
 
 /* How a revocation path behaves, seen from the dma-buf's importers. */
@@ -34,7 +36,9 @@ enum vfio_block_kind {
 
 /*
  * Every way the tests take access away, by name: memory-disable, d3hot,
- * runtime-pm, reset, hot-reset, flr, close, unbind. ->enter() and ->exit()
+ * runtime-pm, runtime-pm-wakeup (low power with a wakeup eventfd; a VFIO
+ * ioctl wakes the device, which must signal the eventfd and give access
+ * back), reset, hot-reset, flr, close, unbind. ->enter() and ->exit()
  * return 0 or -1 with errno set.
  */
 struct vfio_block_path {

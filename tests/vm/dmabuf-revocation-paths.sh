@@ -1,4 +1,6 @@
-# Every way VFIO blocks MMIO revokes the dma-buf: the importer is told to
+# Every way VFIO blocks MMIO revokes the dma-buf (runtime PM also with a
+# wakeup eventfd, which a VFIO ioctl on the device must signal while it
+# gives access back): the importer is told to
 # unmap and does; a DMA attempted while access is blocked fails with
 # ENODEV and changes nothing; after access returns the same dma-buf works
 # again and the earlier data is intact. After the device is closed the
@@ -27,6 +29,7 @@ guest() {
 	dev=$(vbr_bar_device)
 	dmabuf-p2p revoke --path memory-disable --device "$dev" --ranges 0x00000:0x10000 --seed 10
 	dmabuf-p2p revoke --path runtime-pm --device "$dev" --ranges 0x10000:0x10000 --seed 20
+	dmabuf-p2p revoke --path runtime-pm-wakeup --device "$dev" --ranges 0x50000:0x10000 --seed 60
 	dmabuf-p2p revoke --path reset --device "$dev" --ranges 0x20000:0x10000 --seed 30
 	dmabuf-p2p revoke --path hot-reset --device "$dev" --ranges 0x30000:0x10000 --seed 40
 	dmabuf-p2p revoke --path close --device "$dev" --ranges 0x40000:0x10000 --seed 50
@@ -40,6 +43,7 @@ guest() {
 	# Under traffic: a second importer keeps DMA going meanwhile.
 	dmabuf-p2p stress --path memory-disable --iterations 10 --device "$dev" --ranges 0xa0000:0x10000 --length 2K --seed 140
 	dmabuf-p2p stress --path runtime-pm --iterations 5 --device "$dev" --ranges 0xb0000:0x10000 --length 2K --seed 150
+	dmabuf-p2p stress --path runtime-pm-wakeup --iterations 5 --device "$dev" --ranges 0x100000:0x10000 --length 2K --seed 200
 	dmabuf-p2p stress --path reset --iterations 5 --device "$dev" --ranges 0xc0000:0x10000 --length 2K --seed 160
 }
 
@@ -52,10 +56,11 @@ host_after() {
 	bar-pattern verify --file "$BAR_FILE" \
 		--window 0x00000:4K:12 --window 0x10000:4K:22 \
 		--window 0x20000:4K:32 --window 0x30000:4K:42 \
-		--window 0x40000:4K:50 \
+		--window 0x40000:4K:50 --window 0x50000:4K:62 \
 		--window 0x60000:4K:100 --window 0x70000:4K:110 \
 		--window 0x80000:4K:120 --window 0x90000:4K:130 \
 		--window 0xa0000:2K:140 --window 0xb0000:2K:150 --window 0xc0000:2K:160 \
 		--window 0xd0000:4K:172 --window 0xe0000:4K:182 --window 0xf0000:4K:190 \
+		--window 0x100000:2K:200 \
 		--rest-zero
 }

@@ -1,6 +1,7 @@
 # An rxe dma-buf MR over a VFIO BAR slice through every revocation path
 # the ivshmem stand-in has, one slice each: runtime PM (access held
-# revoked, then given back), VFIO_DEVICE_RESET and hot reset (revoked and
+# revoked, then given back; also with a wakeup eventfd, where a VFIO
+# ioctl wakes the device and gives access back), VFIO_DEVICE_RESET and hot reset (revoked and
 # restored within one call), and unbinding vfio-pci under the live MR
 # (last: it leaves the device without a driver). While access is held
 # revoked, a remote write into the MR fails with a remote access error and
@@ -24,6 +25,7 @@ guest() {
 	export RDMAV_DRIVERS=$VBR_RXE_OURS
 
 	vbr_rdma_revoke runtime-pm 0x100000:0x100000 10
+	vbr_rdma_revoke runtime-pm-wakeup 0x500000:0x100000 50
 	vbr_rdma_revoke reset 0x200000:0x100000 20
 	vbr_rdma_revoke hot-reset 0x300000:0x100000 30
 	vbr_rdma_revoke unbind 0x400000:0x100000 40
@@ -38,5 +40,6 @@ host_after() {
 		--window 0x200000:4096:20 --window 0x208000:4096:22 \
 		--window 0x300000:4096:30 --window 0x308000:4096:32 \
 		--window 0x400000:4096:40 \
+		--window 0x500000:4096:50 --window 0x508000:4096:52 \
 		--rest-zero
 }

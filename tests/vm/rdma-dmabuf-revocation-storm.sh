@@ -1,6 +1,7 @@
 # RDMA WRITEs into an rxe dma-buf MR over a VFIO BAR slice keep going
 # while access is revoked and restored again and again: by memory
-# disable, runtime PM, VFIO_DEVICE_RESET and hot reset, each on its own
+# disable, runtime PM (with and without a wakeup eventfd),
+# VFIO_DEVICE_RESET and hot reset, each on its own
 # slice. Every write either completes successfully or with a remote
 # access error, each revoke and restore invalidates the MR exactly once,
 # and the debug kernel (lockdep, KASAN) sees the data path, the
@@ -30,6 +31,7 @@ guest() {
 
 	storm memory-disable 5 0x100000:0x100000 10
 	storm runtime-pm 3 0x200000:0x100000 20
+	storm runtime-pm-wakeup 3 0x500000:0x100000 50
 	storm reset 3 0x300000:0x100000 30
 	storm hot-reset 3 0x400000:0x100000 40
 }
@@ -41,7 +43,7 @@ host_after() {
 	# least one per storm, as writes land before the first round.
 	windows=$(guest_windows vbr-storm-window)
 	n=$(printf '%s\n' "$windows" | grep -c -e '--window' || true)
-	if [ "$n" -lt 4 ]; then
+	if [ "$n" -lt 5 ]; then
 		echo "host_after: only $n storm windows reported" >&2
 		return 1
 	fi

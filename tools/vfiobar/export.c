@@ -28,8 +28,8 @@ static void print_result(const struct opts *o, const char *dev,
 		       (unsigned long long)a[0], (unsigned long long)a[1],
 		       (unsigned long long)a[2]);
 		if (vmr) {
-			printf(", %s lkey 0x%x rkey 0x%x iova 0x%llx, ", o->rdma,
-			       vmr->mr->lkey, vmr->mr->rkey,
+			printf(", %s lkey 0x%x rkey 0x%x iova 0x%llx, ",
+			       o->rdma, vmr->mr->lkey, vmr->mr->rkey,
 			       (unsigned long long)a[1]);
 			out_mr_state(o, vmr);
 		}
