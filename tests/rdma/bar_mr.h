@@ -77,6 +77,10 @@ void bar_mr_compare(const struct opts *o, const uint8_t *buf, uint64_t off,
  * the local buffer and the host MR the remote side. Returns the
  * completion status.
  */
+/* The work request bar_mr_rdma() runs (fresh wr_id), in @wr and @sge. */
+void bar_mr_rdma_wr(struct bar_mr *m, struct ibv_mr *mr, enum ibv_wr_opcode op,
+		    uint64_t iova, uint64_t len, bool mr_local,
+		    struct ibv_sge *sge, struct ibv_send_wr *wr);
 enum ibv_wc_status bar_mr_rdma(struct bar_mr *m, struct ibv_mr *mr,
 			       enum ibv_wr_opcode op, uint64_t off,
 			       uint64_t len, bool mr_local);

@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <infiniband/rxevbr.h>
@@ -98,51 +97,31 @@ static void stalls_disarm(void)
 	fault_write("probability", 0);
 }
 
-/* Post an RDMA WRITE of seed @seed into the BAR MR; do not wait. */
-static void post_write(struct bar_mr *m, uint64_t off, uint64_t len,
-		       uint64_t seed, uint64_t wr_id)
+/*
+ * Post an RDMA WRITE of seed @seed into the BAR MR and return its wr_id;
+ * do not wait.
+ */
+static uint64_t post_write(struct bar_mr *m, uint64_t off, uint64_t len,
+			   uint64_t seed)
 {
-	struct ibv_sge sge = {
-		.addr = (uintptr_t)m->buf,
-		.length = len,
-		.lkey = m->host->lkey,
-	};
-	struct ibv_send_wr wr = {
-		.wr_id = wr_id,
-		.sg_list = &sge,
-		.num_sge = 1,
-		.opcode = IBV_WR_RDMA_WRITE,
-		.send_flags = IBV_SEND_SIGNALED,
-		.wr.rdma = {
-			.remote_addr = m->o->iova + off,
-			.rkey = m->bar->rkey,
-		},
-	};
-	struct ibv_send_wr *bad;
+	struct ibv_send_wr wr;
+	struct ibv_sge sge;
 
 	bar_mr_fill(m->o, m->buf, off, len, seed);
-	errno = ibv_post_send(m->loop.qp[0], &wr, &bad);
-	if (errno)
-		bar_mr_fail("ibv_post_send");
+	bar_mr_rdma_wr(m, m->bar, IBV_WR_RDMA_WRITE, m->o->iova + off, len,
+		       false, &sge, &wr);
+	if (rdma_loop_post(&m->loop, &wr))
+		exit(1);
+	return wr.wr_id;
 }
 
 static enum ibv_wc_status wait_write(struct bar_mr *m, uint64_t wr_id)
 {
-	uint64_t deadline = rdma_loop_now_ms() + WAIT_MS;
 	struct ibv_wc wc;
-	int n;
 
-	while (rdma_loop_now_ms() < deadline) {
-		n = ibv_poll_cq(m->loop.cq, 1, &wc);
-		if (n < 0)
-			bar_mr_fail("ibv_poll_cq");
-		if (n && wc.qp_num == m->loop.qp[0]->qp_num &&
-		    wc.wr_id == wr_id)
-			return wc.status;
-		if (!n)
-			usleep(1000);
-	}
-	bar_mr_fail("no completion for the stalled write");
+	if (rdma_loop_wait(&m->loop, wr_id, &wc, WAIT_MS))
+		bar_mr_fail("no completion for the stalled write");
+	return wc.status;
 }
 
 /* Wait until an access entered the section: "times" went below @armed. */
@@ -198,18 +177,18 @@ static void expect_waited(uint64_t posted, uint64_t started, uint64_t took,
 static void inflight_one(struct bar_mr *m)
 {
 	const struct opts *o = m->o;
-	uint64_t posted, started, took;
+	uint64_t posted, started, took, wr_id;
 
 	stalls_arm(INFLIGHT_ONE_MS, 1);
 	posted = rdma_loop_now_ms();
-	post_write(m, o->offset, PACKET, o->seed, 1);
+	wr_id = post_write(m, o->offset, PACKET, o->seed);
 	wait_stalled(1);
 	started = rdma_loop_now_ms();
 	took = timed_revoke(m);
 	stalls_disarm();
 	expect_waited(posted, started, took, INFLIGHT_ONE_MS,
 		      "one packet in flight");
-	bar_mr_expect_status(wait_write(m, 1), IBV_WC_SUCCESS,
+	bar_mr_expect_status(wait_write(m, wr_id), IBV_WC_SUCCESS,
 			     "the stalled write, finished before the revoke");
 	printf("vbr-inflight-window %#llx:%#x:%llu\n",
 	       (unsigned long long)bar_mr_bar_offset(o, o->offset), PACKET,
@@ -226,14 +205,14 @@ static void inflight_one(struct bar_mr *m)
 static void inflight_transfer(struct bar_mr *m, unsigned int round)
 {
 	const struct opts *o = m->o;
-	uint64_t packets = o->length / PACKET, posted, started, took;
+	uint64_t packets = o->length / PACKET, posted, started, took, wr_id;
 	uint64_t off = o->revoked_offset + round * o->length;
 	long landed;
 	char msg[256];
 
 	stalls_arm(INFLIGHT_EACH_MS, ARMED_TIMES);
 	posted = rdma_loop_now_ms();
-	post_write(m, off, o->length, o->seed + 1, 10 + round);
+	wr_id = post_write(m, off, o->length, o->seed + 1);
 	wait_stalled(ARMED_TIMES);
 	started = rdma_loop_now_ms();
 	took = timed_revoke(m);
@@ -248,7 +227,7 @@ static void inflight_transfer(struct bar_mr *m, unsigned int round)
 	if (took >= INFLIGHT_EACH_MS + REVOKE_SLACK_MS)
 		bar_mr_fail(msg);
 	bar_mr_ok(msg);
-	bar_mr_expect_status(wait_write(m, 10 + round), IBV_WC_REM_ACCESS_ERR,
+	bar_mr_expect_status(wait_write(m, wr_id), IBV_WC_REM_ACCESS_ERR,
 			     "the rest of the write, after the revoke");
 	landed = ARMED_TIMES - fault_times();
 	stalls_disarm();

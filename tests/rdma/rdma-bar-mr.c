@@ -468,32 +468,41 @@ static uint64_t next_wr_id(void)
 	return ++id;
 }
 
-enum ibv_wc_status bar_mr_rdma(struct bar_mr *m, struct ibv_mr *mr,
-			       enum ibv_wr_opcode op, uint64_t iova,
-			       uint64_t len, bool mr_local)
+void bar_mr_rdma_wr(struct bar_mr *m, struct ibv_mr *mr, enum ibv_wr_opcode op,
+		    uint64_t iova, uint64_t len, bool mr_local,
+		    struct ibv_sge *sge, struct ibv_send_wr *wr)
 {
-	struct ibv_sge sge = {
+	*sge = (struct ibv_sge){
 		.addr = (uintptr_t)m->buf,
 		.length = len,
 		.lkey = m->host->lkey,
 	};
-	struct ibv_send_wr wr = {
+	*wr = (struct ibv_send_wr){
 		.wr_id = next_wr_id(),
-		.sg_list = &sge,
+		.sg_list = sge,
 		.num_sge = 1,
 		.opcode = op,
 	};
+	if (mr_local) {
+		sge->addr = iova;
+		sge->lkey = mr->lkey;
+		wr->wr.rdma.remote_addr = (uintptr_t)m->buf;
+		wr->wr.rdma.rkey = m->host->rkey;
+	} else {
+		wr->wr.rdma.remote_addr = iova;
+		wr->wr.rdma.rkey = mr->rkey;
+	}
+}
+
+enum ibv_wc_status bar_mr_rdma(struct bar_mr *m, struct ibv_mr *mr,
+			       enum ibv_wr_opcode op, uint64_t iova,
+			       uint64_t len, bool mr_local)
+{
+	struct ibv_send_wr wr;
+	struct ibv_sge sge;
 	struct ibv_wc wc;
 
-	if (mr_local) {
-		sge.addr = iova;
-		sge.lkey = mr->lkey;
-		wr.wr.rdma.remote_addr = (uintptr_t)m->buf;
-		wr.wr.rdma.rkey = m->host->rkey;
-	} else {
-		wr.wr.rdma.remote_addr = iova;
-		wr.wr.rdma.rkey = mr->rkey;
-	}
+	bar_mr_rdma_wr(m, mr, op, iova, len, mr_local, &sge, &wr);
 	if (rdma_loop_run(&m->loop, &wr, &wc, RUN_TIMEOUT_MS))
 		bar_mr_fail("no completion for the work request");
 	return wc.status;

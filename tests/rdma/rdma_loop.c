@@ -200,26 +200,29 @@ uint64_t rdma_loop_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
-		  struct ibv_wc *wc, unsigned int timeout_ms)
+int rdma_loop_post(struct rdma_loop *l, struct ibv_send_wr *wr)
 {
-	uint64_t deadline = rdma_loop_now_ms() + timeout_ms;
 	struct ibv_send_wr *bad;
-	int n, err;
+	int err;
 
 	wr->send_flags |= IBV_SEND_SIGNALED;
 	wr->next = NULL;
 	err = ibv_post_send(l->qp[0], wr, &bad);
-	if (err)
-		return loop_error("ibv_post_send", err);
+	return err ? loop_error("ibv_post_send", err) : 0;
+}
+
+int rdma_loop_wait(struct rdma_loop *l, uint64_t wr_id, struct ibv_wc *wc,
+		   unsigned int timeout_ms)
+{
+	uint64_t deadline = rdma_loop_now_ms() + timeout_ms;
+	int n;
 
 	for (;;) {
 		n = ibv_poll_cq(l->cq, 1, wc);
 		if (n < 0)
 			return loop_error("ibv_poll_cq", EIO);
 		/* Only qp[0] posts sends; the remote side posts nothing. */
-		if (n && wc->qp_num == l->qp[0]->qp_num &&
-		    wc->wr_id == wr->wr_id)
+		if (n && wc->qp_num == l->qp[0]->qp_num && wc->wr_id == wr_id)
 			return 0;
 		if (!n && rdma_loop_now_ms() > deadline)
 			return loop_error("no completion", ETIMEDOUT);
@@ -229,6 +232,14 @@ int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
 			nanosleep(&ts, NULL);
 		}
 	}
+}
+
+int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
+		  struct ibv_wc *wc, unsigned int timeout_ms)
+{
+	if (rdma_loop_post(l, wr))
+		return -1;
+	return rdma_loop_wait(l, wr->wr_id, wc, timeout_ms);
 }
 
 int rdma_loop_run_recv(struct rdma_loop *l, struct ibv_send_wr *send,

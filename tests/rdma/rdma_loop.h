@@ -31,10 +31,15 @@ struct rdma_loop {
 int rdma_loop_open(struct rdma_loop *l, const char *ibdev);
 /* Move both QPs to RESET, drop what the CQ holds, connect them again. */
 int rdma_loop_reconnect(struct rdma_loop *l);
+/* Post @wr on qp[0], signaled: 0, or -1 with errno set. */
+int rdma_loop_post(struct rdma_loop *l, struct ibv_send_wr *wr);
 /*
- * Post @wr on qp[0] (signaled) and wait up to @timeout_ms for its
- * completion: 0 with @wc filled, or -1 with errno (ETIMEDOUT, ...).
+ * Wait up to @timeout_ms for the completion of the work request @wr_id
+ * posted on qp[0]: 0 with @wc filled, or -1 with errno (ETIMEDOUT, ...).
  */
+int rdma_loop_wait(struct rdma_loop *l, uint64_t wr_id, struct ibv_wc *wc,
+		   unsigned int timeout_ms);
+/* rdma_loop_post(), then rdma_loop_wait() for it. */
 int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
 		  struct ibv_wc *wc, unsigned int timeout_ms);
 /*
