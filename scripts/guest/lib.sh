@@ -235,3 +235,30 @@ vbr_rdma_revoke() {
 		--revoked-offset 0x4000 --after-offset 0x8000 --length 4096 \
 		--seed "$3"
 }
+
+# vbr_step_reset: between two scenarios of one boot, undo what the first
+# may have left: its processes (everything but PID 1 and kernel threads),
+# its rxe links and veth pair, armed rxe fault injection, its files in
+# /tmp and /run, the broker's grants, and the default rxe provider (a
+# scenario may have moved it).
+vbr_step_reset() {
+	local p pid
+
+	for p in /proc/[0-9]*; do
+		pid=${p#/proc/}
+		[ "$pid" -eq 1 ] && continue
+		# kernel threads have an empty command line
+		[ -n "$(tr -d '\0' <"$p/cmdline" 2>/dev/null)" ] || continue
+		kill -9 "$pid" 2>/dev/null
+	done
+	sleep 1
+	for p in /sys/class/infiniband/*; do
+		[ -e "$p" ] && rdma link delete "${p##*/}" 2>/dev/null
+	done
+	ip link del veth0 2>/dev/null
+	p=/sys/kernel/debug/fail_rxe_dmabuf_access
+	[ -d $p ] && echo 0 >$p/probability
+	rm -rf /tmp/* /run/* /etc/vfiobard.conf
+	vbr_rxe_default
+	return 0
+}

@@ -89,16 +89,23 @@ initramfs_base() {
 	echo "$out"
 }
 
-# initramfs_run OUT SCENARIO BUILD_DIR: the per-run archive.
+# initramfs_run OUT BUILD_DIR [SCENARIO...]: the per-run archive, with
+# the run's settings from stdin. The scenarios are /vbr/scenario-N.sh in
+# the order given, the first also /vbr/scenario.sh.
 initramfs_run() {
-	local out=$1 scenario=$2 build=$3 root f
+	local out=$1 build=$2 root f i=0
+	shift 2
 
 	root=$(mktemp -d "$CACHE/run-root.XXXXXX")
 	mkdir -p "$root/vbr" "$root/usr/local/bin" "$root/usr/local/lib"
 	cp "$TOP/scripts/guest/init" "$root/init"
 	chmod +x "$root/init"
 	cp "$TOP/scripts/guest/lib.sh" "$root/vbr/lib.sh"
-	[ -n "$scenario" ] && cp "$scenario" "$root/vbr/scenario.sh"
+	for f in "$@"; do
+		i=$((i + 1))
+		cp "$f" "$root/vbr/scenario-$i.sh"
+		[ $i -eq 1 ] && cp "$f" "$root/vbr/scenario.sh"
+	done
 	if [ -d "$build/bin" ]; then
 		for f in "$build"/bin/*; do
 			[ -f "$f" ] && [ -x "$f" ] && cp -L "$f" "$root/usr/local/bin/"

@@ -2,8 +2,10 @@
 # The VM runner turns every kind of failure into a failed exit status that
 # says what it was: a failed guest check, a failed host check (the first
 # of two), a kernel WARN, a lockdep report, a hung task, an RCU stall, a taint, an IOMMU
-# fault, a hung guest. Each scenario in scenarios/ causes one of them and
-# would pass otherwise. With arguments, only the scenarios named.
+# fault, a hung guest; and in a batch of scenarios in one boot, the one
+# that fails. Each scenario in scenarios/ causes one of them and would
+# pass otherwise (batch-dirty and batch-clean pass). With arguments, only
+# the scenarios named ("batch" for the batch).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
@@ -32,6 +34,38 @@ expect_fail() {
 	echo "ok: $scenario failed as it should: $(grep -m1 -- "$line" "$tmp/out")"
 }
 
+# expect_fail_batch LINE SCENARIO...: a batch of SCENARIOs in one boot
+# fails, saying LINE, after the ones before the last passed.
+expect_fail_batch() {
+	local line=$1 s paths=()
+
+	shift
+	chosen batch || return 0
+	for s in "$@"; do
+		paths+=("$top/tests/bed/scenarios/$s.sh")
+	done
+	if "$top/scripts/vm" --log "$tmp/batch.log" "${paths[@]}" >"$tmp/out" 2>&1; then
+		echo "FAIL: batch $* passed" >&2
+		bad=1
+		return
+	fi
+	for s in "${@:1:$#-1}"; do
+		if ! grep -q -- "$s: PASS" "$tmp/out"; then
+			echo "FAIL: batch: $s did not pass before the failure:" >&2
+			cat "$tmp/out" >&2
+			bad=1
+			return
+		fi
+	done
+	if ! grep -q -- "$line" "$tmp/out"; then
+		echo "FAIL: batch: runner output lacks '$line':" >&2
+		cat "$tmp/out" >&2
+		bad=1
+		return
+	fi
+	echo "ok: batch $* failed in its last scenario: $(grep -m1 -- "$line" "$tmp/out")"
+}
+
 # expect_in_log SCENARIO TEXT: the guest's serial log of the last run of
 # SCENARIO has TEXT (what the guest itself reported).
 expect_in_log() {
@@ -53,9 +87,14 @@ expect_fail guest-warns "kernel splat in guest: .*WARNING: CPU:"
 # is rescheduled on its way back; either way lockdep is off afterwards.
 expect_fail guest-lockdep "kernel splat in guest"
 expect_in_log guest-lockdep "debug_locks=0"
-expect_fail guest-hung-task "kernel splat in guest[^:]*: .*INFO: task .* blocked for more than 30 seconds"
+expect_fail guest-hung-task "kernel splat in guest[^:]*: .*INFO: task .* blocked for more than [0-9]* seconds"
 expect_fail guest-rcu-stall "kernel splat in guest[^:]*: .*rcu: INFO: .*detected stall"
 expect_fail guest-taints "kernel tainted: 64 (U)"
 expect_fail guest-dmar-fault "kernel splat in guest[^:]*: .*DMAR: .*fault"
 expect_fail guest-hangs "guest hung"
+# One boot, three scenarios: the second finds nothing the first left
+# (processes, files, rxe links, BAR contents), the third fails and is
+# named; "batch" selects this one.
+expect_fail_batch "guest-fails: guest scenario failed" \
+	batch-dirty batch-clean guest-fails
 exit $bad
