@@ -112,6 +112,56 @@ vbr_rxe_up() {
 	[ -d /sys/class/infiniband/rxe0 ] || fail "rxe0 did not appear"
 }
 
+# vbr_barrier NAME: wait until every node of the run has reached barrier
+# NAME (scripts/vm releases it; with one node at once). Nodes that reach
+# barriers of different names fail the run; a node that never comes
+# makes the run hang and fail on its timeout.
+vbr_barrier() {
+	local go
+
+	echo "VBR-BARRIER $1"
+	read -r go </dev/ttyS1
+}
+
+# vbr_link_up: the two-node link (scripts/vm --nodes 2): this node's
+# virtio-net NIC up as 10.0.1.1 (node A) or 10.0.1.2 (node B), rxe0 on
+# it, and the peer answering; VBR_SELF and VBR_PEER are the addresses.
+vbr_link_up() {
+	local nic i
+
+	[ "${VBR_NODES:-1}" = 2 ] || fail "vbr_link_up needs two nodes (VM_NODES=2)"
+	nic=$(vbr_virtio_nic) || fail "no virtio-net NIC on node $VBR_NODE"
+	case "$VBR_NODE" in
+	A) VBR_SELF=10.0.1.1 VBR_PEER=10.0.1.2 ;;
+	B) VBR_SELF=10.0.1.2 VBR_PEER=10.0.1.1 ;;
+	*) fail "unknown node '$VBR_NODE'" ;;
+	esac
+	export VBR_SELF VBR_PEER
+	ip addr add "$VBR_SELF/24" dev "$nic"
+	ip link set "$nic" up
+	rdma link add rxe0 type rxe netdev "$nic"
+	[ -d /sys/class/infiniband/rxe0 ] || fail "rxe0 did not appear on $nic"
+	for i in $(seq 1 30); do
+		ping -c 1 -W 1 "$VBR_PEER" >/dev/null 2>&1 && return 0
+	done
+	fail "node $VBR_NODE: peer $VBR_PEER does not answer on $nic"
+}
+
+# vbr_virtio_nic: the name of the virtio-net interface.
+vbr_virtio_nic() {
+	local d
+
+	for d in /sys/class/net/*; do
+		case "$(readlink "$d/device/driver" 2>/dev/null)" in
+		*/virtio_net)
+			basename "$d"
+			return 0
+			;;
+		esac
+	done
+	return 1
+}
+
 # The rxe providers in the guest (RDMAV_DRIVERS takes the path without
 # its "-rdmav34.so" suffix). Ours is the image's default (vbr_rxe_default).
 VBR_RXE_OURS=/usr/local/lib/librxe-vbr
@@ -256,6 +306,7 @@ vbr_step_reset() {
 		[ -e "$p" ] && rdma link delete "${p##*/}" 2>/dev/null
 	done
 	ip link del veth0 2>/dev/null
+	p=$(vbr_virtio_nic) && ip addr flush dev "$p" && ip link set "$p" down
 	p=/sys/kernel/debug/fail_rxe_dmabuf_access
 	[ -d $p ] && echo 0 >$p/probability
 	rm -rf /tmp/* /run/* /etc/vfiobard.conf
