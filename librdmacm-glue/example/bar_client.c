@@ -26,9 +26,10 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* One completion within @timeout_ms, or exit 1 naming @what. */
-static void wait_wc(struct ibv_cq *cq, unsigned int timeout_ms,
-		    const char *what, uint64_t remote, uint64_t len)
+/* One completion's status within @timeout_ms, or exit 1 naming @what. */
+static enum ibv_wc_status poll_wc(struct ibv_cq *cq, unsigned int timeout_ms,
+				  const char *what, uint64_t remote,
+				  uint64_t len)
 {
 	const struct timespec pause = { .tv_nsec = 1000000 };
 	uint64_t end = now_ms() + timeout_ms;
@@ -44,6 +45,17 @@ static void wait_wc(struct ibv_cq *cq, unsigned int timeout_ms,
 	}
 	if (n < 0)
 		bar_fail("%s: ibv_poll_cq failed", what);
+	return wc.status;
+}
+
+/* One successful completion within @timeout_ms, or exit 1 naming @what. */
+static void wait_wc(struct ibv_cq *cq, unsigned int timeout_ms,
+		    const char *what, uint64_t remote, uint64_t len)
+{
+	struct ibv_wc wc = {
+		.status = poll_wc(cq, timeout_ms, what, remote, len),
+	};
+
 	if (wc.status == IBV_WC_REM_ACCESS_ERR)
 		bar_fail(
 			"%s of %llu bytes at BAR offset 0x%llx: %s (%s): the server's BAR slice is revoked or its MR is gone",
@@ -133,6 +145,50 @@ static struct rdma_cm_id *connect_server(const struct bar_opts *o,
 	return id;
 }
 
+/*
+ * --bad: one RDMA WRITE the server's MRs must refuse (a key it never
+ * gave, an address past its slice, or the read-only MR's key), which must
+ * complete with a remote access error. Exit 0 if it does, 1 otherwise.
+ */
+static int bad_write(const struct bar_opts *o, struct rdma_cm_id *id,
+		     struct ibv_cq *cq, const struct bar_offer *offer,
+		     struct ibv_mr *mr, void *buf)
+{
+	uint64_t remote = offer->addr + o->offset;
+	uint32_t rkey = offer->write_rkey;
+	enum ibv_wc_status st;
+	const char *why;
+
+	switch (o->bad) {
+	case BAR_BAD_RKEY:
+		/* another MR index than either key the server gave */
+		rkey = (offer->write_rkey | offer->read_rkey) + 0x100;
+		why = "an rkey the server never gave";
+		break;
+	case BAR_BAD_RANGE:
+		remote = offer->addr + offer->length;
+		why = "an address past the end of the server's MR";
+		break;
+	default:
+		rkey = offer->read_rkey;
+		why = "the rkey of the server's MR without remote write";
+		break;
+	}
+	if (rdma_post_write(id, NULL, buf, o->length, mr, IBV_SEND_SIGNALED,
+			    remote, rkey))
+		bar_fail("rdma_post_write: %s", strerror(errno));
+	st = poll_wc(cq, o->timeout_ms, "RDMA WRITE into the server's BAR",
+		     remote, o->length);
+	if (st != IBV_WC_REM_ACCESS_ERR)
+		bar_fail(
+			"RDMA WRITE of %llu bytes at BAR offset 0x%llx with %s: %s, not a remote access error",
+			(ull)o->length, (ull)remote, why,
+			ibv_wc_status_str(st));
+	printf("rdmacm-bar: RDMA WRITE of %llu bytes at BAR offset 0x%llx with %s: %s, as it must\n",
+	       (ull)o->length, (ull)remote, why, ibv_wc_status_str(st));
+	return 0;
+}
+
 int bar_client(const struct bar_opts *o)
 {
 	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV,
@@ -177,6 +233,10 @@ int bar_client(const struct bar_opts *o)
 	for (i = 0; i < o->length; i++)
 		buf[i] = pattern_byte(remote + i, o->seed);
 
+	if (o->bad) {
+		ret = bad_write(o, id, cq, &offer, mr, buf);
+		goto out;
+	}
 	if (rdma_post_write(id, NULL, buf, o->length, mr, IBV_SEND_SIGNALED,
 			    remote, offer.write_rkey))
 		bar_fail("rdma_post_write: %s", strerror(errno));
@@ -198,6 +258,7 @@ int bar_client(const struct bar_opts *o)
 	printf("rdmacm-bar: client wrote and read back %llu bytes at BAR offset 0x%llx (seed %llu)\n",
 	       (ull)o->length, (ull)remote, (ull)o->seed);
 
+out:
 	rdma_disconnect(id);
 	rdma_dereg_mr(mr);
 	free(buf);
@@ -206,5 +267,5 @@ int bar_client(const struct bar_opts *o)
 	ibv_dealloc_pd(pd);
 	rdma_destroy_id(id);
 	rdma_destroy_event_channel(ec);
-	return 0;
+	return ret;
 }

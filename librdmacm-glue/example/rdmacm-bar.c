@@ -11,10 +11,13 @@
  *     data and waits for it to disconnect. --revoke clears memory decode
  *     through VFIO before accepting: the client's access then fails.
  *   rdmacm-bar client --server ADDR [--port P] --offset O --length L
- *                     --seed S [--timeout MS]
+ *                     --seed S [--timeout MS] [--bad rkey|range|access]
  *     connects, RDMA-WRITEs L bytes of the bar-pattern pattern (keyed by
  *     BAR offset, seed S) at offset O of the server's slice, RDMA-READs
- *     them back and compares.
+ *     them back and compares. --bad makes the one write a bad one, which
+ *     must complete with a remote access error: with an rkey the server
+ *     never gave, at the address just past the slice, or with the key of
+ *     the MR that allows remote reads only.
  *
  * Exit 0 on success, 1 with one clear sentence on any failure, 2 on bad
  * usage.
@@ -33,7 +36,7 @@ static void __attribute__((noreturn)) usage(void)
 		"usage: rdmacm-bar server --device DEV --bar N --slice OFF:LEN [--bind ADDR]\n"
 		"                         [--port P] [--revoke] [--timeout MS] [--wait MS]\n"
 		"       rdmacm-bar client --server ADDR [--port P] --offset O --length L\n"
-		"                         --seed S [--timeout MS]\n");
+		"                         --seed S [--timeout MS] [--bad rkey|range|access]\n");
 	exit(2);
 }
 
@@ -102,6 +105,7 @@ int main(int argc, char **argv)
 		{ "revoke", no_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "bad", required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bar_opts o = {
@@ -174,6 +178,22 @@ int main(int argc, char **argv)
 			break;
 		case 'w':
 			o.wait_ms = millis("wait", optarg);
+			break;
+		case 'x':
+			if (server)
+				usage();
+			if (!strcmp(optarg, "rkey"))
+				o.bad = BAR_BAD_RKEY;
+			else if (!strcmp(optarg, "range"))
+				o.bad = BAR_BAD_RANGE;
+			else if (!strcmp(optarg, "access"))
+				o.bad = BAR_BAD_ACCESS;
+			else {
+				fprintf(stderr,
+					"rdmacm-bar: --bad takes rkey, range or access: %s\n",
+					optarg);
+				usage();
+			}
 			break;
 		default:
 			usage();

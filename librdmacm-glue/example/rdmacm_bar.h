@@ -13,6 +13,14 @@
 #include <endian.h>
 #include <rdma/rdma_cma.h>
 
+/* client --bad: which RDMA WRITE the server's MRs must refuse */
+enum bar_bad {
+	BAR_BAD_NONE,
+	BAR_BAD_RKEY, /* a key the server never gave */
+	BAR_BAD_RANGE, /* an address past the end of the slice */
+	BAR_BAD_ACCESS, /* the read-only MR's key for a write */
+};
+
 struct bar_opts {
 	const char *device; /* server: VFIO cdev or PCI address */
 	unsigned int bar;
@@ -23,6 +31,7 @@ struct bar_opts {
 	bool revoke; /* server: clear memory decode before accepting */
 	unsigned int timeout_ms; /* each rdma_cm step and each completion */
 	unsigned int wait_ms; /* server: for the client to come and go */
+	enum bar_bad bad; /* client: a write that must be refused */
 };
 
 /*

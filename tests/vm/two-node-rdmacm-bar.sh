@@ -6,7 +6,10 @@
 # finds the pattern in B's BAR file, at the slice's offset, and nothing
 # else in either BAR file. Then B revokes its BAR (memory decode off)
 # before accepting, and A's write must fail with a remote access error,
-# leaving B's BAR untouched.
+# leaving B's BAR untouched. Last, bad writes across the link, each on a
+# connection of its own: an rkey B never gave, an address past the end
+# of B's slice, and the key of B's read-only MR; each completes with a
+# remote access error on A and writes nothing (the host check).
 
 VM_NODES=2
 VM_SMP=1
@@ -56,6 +59,14 @@ guest_b() {
 	cat /tmp/server2.log
 	grep -q '^rdmacm-bar: memory decode off: BAR' /tmp/server2.log ||
 		fail "the server did not revoke: $(cat /tmp/server2.log)"
+
+	for bad in rkey range access; do
+		start_server /tmp/server-$bad.log --device "$dev" --bar "$bar" \
+			--slice 0x300000:0x10000 --bind "$VBR_SELF" --port 7475 \
+			--timeout 20000
+		vbr_barrier "bad-$bad"
+		wait $server_pid || fail "server for --bad $bad: $(cat /tmp/server-$bad.log)"
+	done
 }
 
 guest_a() {
@@ -72,6 +83,16 @@ guest_a() {
 	echo "$out" | grep -q "RDMA WRITE into the server's BAR of 4096 bytes at BAR offset 0x200000: remote access error" ||
 		fail "the write into the revoked BAR did not fail as it should: $out"
 	say "write into node B's revoked BAR refused: $(echo "$out" | tail -n 1)"
+
+	for bad in rkey range access; do
+		vbr_barrier "bad-$bad"
+		out=$(rdmacm-bar client --server "$VBR_PEER" --port 7475 \
+			--offset 0 --length 4096 --seed 10 --timeout 20000 \
+			--bad $bad 2>&1) || fail "bad write ($bad): $out"
+		echo "$out" | grep -q "remote access error, as it must" ||
+			fail "bad write ($bad) did not say how it failed: $out"
+		say "$(echo "$out" | tail -n 1)"
+	done
 }
 
 guest() {
