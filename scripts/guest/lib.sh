@@ -120,7 +120,8 @@ vbr_barrier() {
 	local go
 
 	echo "VBR-BARRIER $1"
-	read -r go </dev/ttyS1
+	# fd 9: the control line, open since boot (scripts/guest/init)
+	read -r go <&9
 }
 
 # vbr_link_up: the two-node link (scripts/vm --nodes 2): this node's
@@ -292,15 +293,11 @@ vbr_rdma_revoke() {
 # /tmp and /run, the broker's grants, and the default rxe provider (a
 # scenario may have moved it).
 vbr_step_reset() {
-	local p pid
+	local p
 
-	for p in /proc/[0-9]*; do
-		pid=${p#/proc/}
-		[ "$pid" -eq 1 ] && continue
-		# kernel threads have an empty command line
-		[ -n "$(tr -d '\0' <"$p/cmdline" 2>/dev/null)" ] || continue
-		kill -9 "$pid" 2>/dev/null
-	done
+	# every process but PID 1 (kill(2) skips init; kernel threads ignore
+	# the signal), then a moment for their exits to be reaped
+	kill -9 -1 2>/dev/null
 	sleep 1
 	for p in /sys/class/infiniband/*; do
 		[ -e "$p" ] && rdma link delete "${p##*/}" 2>/dev/null
