@@ -276,11 +276,17 @@ static int wr_complete(struct ibv_qp_ex *ibqp)
 {
 	struct vrxe_qp *qp = ex_to_vqp(ibqp);
 	int err = qp->wr_err;
+	/*
+	 * Read under the lock: once it is dropped another thread's
+	 * wr_start() may zero the count, and our published slots would
+	 * wait for a doorbell nobody rings.
+	 */
+	bool ring = !err && qp->wr_count;
 
-	if (!err && qp->wr_count)
+	if (ring)
 		rxq_publish_producer(qp->sq.ring.q, qp->wr_index);
 	pthread_spin_unlock(&qp->sq.ring.lock);
-	if (!err && qp->wr_count)
+	if (ring)
 		err = vrxe_ring_doorbell(&qp->vqp.qp);
 	if (err)
 		errno = err;
