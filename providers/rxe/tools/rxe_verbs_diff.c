@@ -754,7 +754,7 @@ static void steps_srq(void)
 	struct ibv_sge two[2] = { d, d };
 	struct ibv_srq_attr attr;
 	struct ibv_qp *a, *b;
-	struct ibv_srq *srq;
+	struct ibv_srq *srq, *bad;
 	int ret;
 
 	drain();
@@ -762,7 +762,10 @@ static void steps_srq(void)
 	step_ptr("create_srq", srq, errno);
 	need(srq, "create_srq");
 	sa.attr.max_wr = 1u << 30;
-	step_ptr("create_srq_too_many_wr", ibv_create_srq(pd, &sa), errno);
+	bad = ibv_create_srq(pd, &sa);
+	step_ptr("create_srq_too_many_wr", bad, errno);
+	if (bad)
+		ibv_destroy_srq(bad);
 	memset(&attr, 0, sizeof(attr));
 	attr.srq_limit = 2;
 	step_int("modify_srq_limit", ibv_modify_srq(srq, &attr, IBV_SRQ_LIMIT));
@@ -802,7 +805,7 @@ static void steps_ud_ah(void)
 	struct ibv_sge d = { (uintptr_t)dst, 40 + 32, dmr->lkey };
 	struct ibv_send_wr wr = { 0 }, *bad;
 	struct ibv_qp *a, *b;
-	struct ibv_ah *ah;
+	struct ibv_ah *ah, *bad_ah;
 	int ret;
 
 	drain();
@@ -810,7 +813,10 @@ static void steps_ud_ah(void)
 	step_ptr("create_ah", ah, errno);
 	need(ah, "create_ah");
 	ah_attr.is_global = 0;
-	step_ptr("create_ah_no_grh", ibv_create_ah(pd, &ah_attr), errno);
+	bad_ah = ibv_create_ah(pd, &ah_attr);
+	step_ptr("create_ah_no_grh", bad_ah, errno);
+	if (bad_ah)
+		ibv_destroy_ah(bad_ah);
 
 	a = need(qp_new(pd, IBV_QPT_UD, scq, rcq, NULL), "create_qp");
 	b = qp_new(pd, IBV_QPT_UD, scq, rcq, NULL);
