@@ -99,8 +99,13 @@ static void drain(void)
 		;
 }
 
-static void step_wc(const char *name, int ret, struct ibv_cq *cq,
-		    const char *data)
+/*
+ * The line for a posted work request: the post's return, then its
+ * completion; with @n, whether the @n bytes at @a and @b match once the
+ * completion is in.
+ */
+static void step_wc(const char *name, int ret, struct ibv_cq *cq, const void *a,
+		    const void *b, size_t n)
 {
 	struct ibv_wc wc;
 
@@ -114,8 +119,8 @@ static void step_wc(const char *name, int ret, struct ibv_cq *cq,
 	}
 	printf("step %s ret=0 errno=0 wc_status=%d wc_opcode=%d byte_len=%u%s%s\n",
 	       name, wc.status, wc.status ? -1 : (int)wc.opcode,
-	       wc.status ? 0 : wc.byte_len, data ? " data=" : "",
-	       data ? data : "");
+	       wc.status ? 0 : wc.byte_len, n ? " data=" : "",
+	       n ? (memcmp(a, b, n) ? "bad" : "ok") : "");
 }
 
 /* The first IPv4-mapped GID of port 1: RoCE on the netdev's address. */
@@ -272,11 +277,6 @@ static int post_recv_buf(struct ibv_qp *qp, struct ibv_srq *srq,
 
 	return srq ? ibv_post_srq_recv(srq, &wr, &bad) :
 		     ibv_post_recv(qp, &wr, &bad);
-}
-
-static const char *same(const void *a, const void *b, size_t n)
-{
-	return memcmp(a, b, n) ? "bad" : "ok";
 }
 
 /* the objects of the connected RC pair most steps use */
@@ -519,28 +519,29 @@ static void steps_rc_traffic(void)
 	step_wc("rdma_write",
 		post_one(qa, IBV_WR_RDMA_WRITE, &s, 1, (uintptr_t)dst,
 			 dmr->rkey),
-		scq, same(src, dst, 64));
+		scq, src, dst, 64);
 	memset(src, 0, 64);
 	step_wc("rdma_read",
 		post_one(qa, IBV_WR_RDMA_READ, &s, 1, (uintptr_t)dst,
 			 dmr->rkey),
-		scq, same(src, dst, 64));
+		scq, src, dst, 64);
 
 	for (i = 0; i < 64; i++)
 		src[i] = (uint8_t)(i * 3 + 2);
 	step_int("post_recv", post_recv_buf(qb, NULL, &d, 1));
-	step_wc("send", post_one(qa, IBV_WR_SEND, &s, 1, 0, 0), scq, NULL);
-	step_wc("send_recv_wc", 0, rcq, same(src, dst, 64));
+	step_wc("send", post_one(qa, IBV_WR_SEND, &s, 1, 0, 0), scq, NULL, NULL,
+		0);
+	step_wc("send_recv_wc", 0, rcq, src, dst, 64);
 	step_int("post_recv_imm", post_recv_buf(qb, NULL, &d, 1));
 	step_wc("send_imm", post_one(qa, IBV_WR_SEND_WITH_IMM, &s, 1, 0, 0),
-		scq, NULL);
-	step_wc("send_imm_recv_wc", 0, rcq, NULL);
+		scq, NULL, NULL, 0);
+	step_wc("send_imm_recv_wc", 0, rcq, NULL, NULL, 0);
 	step_int("post_recv_write_imm", post_recv_buf(qb, NULL, &d, 1));
 	step_wc("rdma_write_imm",
 		post_one(qa, IBV_WR_RDMA_WRITE_WITH_IMM, &s, 1, (uintptr_t)dst,
 			 dmr->rkey),
-		scq, NULL);
-	step_wc("rdma_write_imm_recv_wc", 0, rcq, NULL);
+		scq, NULL, NULL, 0);
+	step_wc("rdma_write_imm_recv_wc", 0, rcq, NULL, NULL, 0);
 
 	/* atomics on the first 8 bytes of dst */
 	expect = 5;
@@ -549,7 +550,7 @@ static void steps_rc_traffic(void)
 	step_wc("atomic_cmp_swp",
 		post_one(qa, IBV_WR_ATOMIC_CMP_AND_SWP, &s, 1, (uintptr_t)dst,
 			 dmr->rkey),
-		scq, NULL);
+		scq, NULL, NULL, 0);
 	memcpy(&expect, dst, 8);
 	printf("step atomic_cmp_swp_value ret=0 errno=0 value=%llu old=%llu\n",
 	       (unsigned long long)expect,
@@ -557,7 +558,7 @@ static void steps_rc_traffic(void)
 	step_wc("atomic_fetch_add",
 		post_one(qa, IBV_WR_ATOMIC_FETCH_AND_ADD, &s, 1, (uintptr_t)dst,
 			 dmr->rkey),
-		scq, NULL);
+		scq, NULL, NULL, 0);
 	memcpy(&expect, dst, 8);
 	printf("step atomic_fetch_add_value ret=0 errno=0 value=%llu old=%llu\n",
 	       (unsigned long long)expect,
@@ -580,7 +581,7 @@ static void steps_rc_traffic(void)
 	step_wc("rdma_write_after_refusals",
 		post_one(qa, IBV_WR_RDMA_WRITE, &s, 1, (uintptr_t)dst,
 			 dmr->rkey),
-		scq, NULL);
+		scq, NULL, NULL, 0);
 }
 
 /* the ibv_wr_* API on an extended RC QP talking to qb */
@@ -623,7 +624,7 @@ static void steps_wr_api(void)
 	qpx->wr_flags = IBV_SEND_SIGNALED;
 	ibv_wr_rdma_write(qpx, dmr->rkey, (uintptr_t)dst);
 	ibv_wr_set_sge(qpx, smr->lkey, (uintptr_t)src, 64);
-	step_wc("wr_rdma_write", ibv_wr_complete(qpx), scq, same(src, dst, 64));
+	step_wc("wr_rdma_write", ibv_wr_complete(qpx), scq, src, dst, 64);
 
 	step_int("wr_post_recv", post_recv_buf(peer, NULL, &d, 1));
 	ibv_wr_start(qpx);
@@ -631,15 +632,16 @@ static void steps_wr_api(void)
 	qpx->wr_flags = IBV_SEND_SIGNALED;
 	ibv_wr_send(qpx);
 	ibv_wr_set_sge(qpx, smr->lkey, (uintptr_t)src, 32);
-	step_wc("wr_send", ibv_wr_complete(qpx), scq, NULL);
-	step_wc("wr_send_recv_wc", 0, rcq, NULL);
+	step_wc("wr_send", ibv_wr_complete(qpx), scq, NULL, NULL, 0);
+	step_wc("wr_send_recv_wc", 0, rcq, NULL, NULL, 0);
 
 	ibv_wr_start(qpx);
 	qpx->wr_id = 5;
 	qpx->wr_flags = IBV_SEND_SIGNALED;
 	ibv_wr_atomic_fetch_add(qpx, dmr->rkey, (uintptr_t)dst + 8, 1);
 	ibv_wr_set_sge(qpx, smr->lkey, (uintptr_t)src, 8);
-	step_wc("wr_atomic_fetch_add", ibv_wr_complete(qpx), scq, NULL);
+	step_wc("wr_atomic_fetch_add", ibv_wr_complete(qpx), scq, NULL, NULL,
+		0);
 
 	/* an abandoned batch: nothing goes out, the next one does */
 	ibv_wr_start(qpx);
@@ -651,7 +653,7 @@ static void steps_wr_api(void)
 	qpx->wr_flags = IBV_SEND_SIGNALED;
 	ibv_wr_rdma_write(qpx, dmr->rkey, (uintptr_t)dst);
 	ibv_wr_set_sge(qpx, smr->lkey, (uintptr_t)src, 64);
-	step_wc("wr_after_abort", ibv_wr_complete(qpx), scq, NULL);
+	step_wc("wr_after_abort", ibv_wr_complete(qpx), scq, NULL, NULL, 0);
 	ibv_destroy_qp(xq);
 	ibv_destroy_qp(peer);
 
@@ -669,8 +671,7 @@ static void steps_wr_api(void)
 	qpx->wr_id = 6;
 	qpx->wr_flags = IBV_SEND_SIGNALED;
 	ibv_wr_atomic_write(qpx, dmr->rkey, (uintptr_t)dst + 8, &aw);
-	step_wc("wr_atomic_write", ibv_wr_complete(qpx), scq,
-		same(dst + 8, &aw, 8));
+	step_wc("wr_atomic_write", ibv_wr_complete(qpx), scq, dst + 8, &aw, 8);
 	ibv_destroy_qp(xq);
 	ibv_destroy_qp(peer);
 }
@@ -690,7 +691,7 @@ static void bad_key(const char *name, uint32_t lkey, uint32_t rkey)
 	connect_pair(a, b);
 	step_wc(name,
 		post_one(a, IBV_WR_RDMA_WRITE, &s, 1, (uintptr_t)dst, rkey),
-		scq, NULL);
+		scq, NULL, NULL, 0);
 	ibv_destroy_qp(a);
 	ibv_destroy_qp(b);
 	/* the peers' flushed or late completions are not compared */
@@ -784,8 +785,9 @@ static void steps_srq(void)
 	need(b, "create_qp_with_srq");
 	connect_pair(a, b);
 	step_int("post_srq_recv", post_recv_buf(NULL, srq, &d, 1));
-	step_wc("srq_send", post_one(a, IBV_WR_SEND, &s, 1, 0, 0), scq, NULL);
-	step_wc("srq_recv_wc", 0, rcq, same(src, dst, 32));
+	step_wc("srq_send", post_one(a, IBV_WR_SEND, &s, 1, 0, 0), scq, NULL,
+		NULL, 0);
+	step_wc("srq_recv_wc", 0, rcq, src, dst, 32);
 	step_int("destroy_srq_in_use", ibv_destroy_srq(srq));
 	ibv_destroy_qp(a);
 	ibv_destroy_qp(b);
@@ -834,8 +836,8 @@ static void steps_ud_ah(void)
 	wr.wr.ud.ah = ah;
 	wr.wr.ud.remote_qpn = b->qp_num;
 	wr.wr.ud.remote_qkey = 0x11111111;
-	step_wc("ud_send", ibv_post_send(a, &wr, &bad), scq, NULL);
-	step_wc("ud_recv_wc", 0, rcq, same(src, dst + 40, 32));
+	step_wc("ud_send", ibv_post_send(a, &wr, &bad), scq, NULL, NULL, 0);
+	step_wc("ud_recv_wc", 0, rcq, src, dst + 40, 32);
 	wr.opcode = IBV_WR_RDMA_WRITE;
 	ret = ibv_post_send(a, &wr, &bad);
 	step_int("ud_post_rdma_write", ret);
@@ -865,7 +867,7 @@ static void steps_mw(void)
 		bind.bind_info.length = 64;
 		bind.bind_info.mw_access_flags = IBV_ACCESS_REMOTE_WRITE;
 		ret = ibv_bind_mw(a, mw, &bind);
-		step_wc("bind_mw_type1", ret, scq, NULL);
+		step_wc("bind_mw_type1", ret, scq, NULL, NULL, 0);
 		step_int("dealloc_mw_type1", ibv_dealloc_mw(mw));
 	}
 	mw = ibv_alloc_mw(pd, IBV_MW_TYPE_2);
@@ -910,7 +912,7 @@ static void steps_rereg_pd(void)
 		step_wc("rereg_pd_write_other_pd",
 			post_one(a, IBV_WR_RDMA_WRITE, &s, 1, (uintptr_t)dst,
 				 dmr->rkey),
-			scq, NULL);
+			scq, NULL, NULL, 0);
 		/* straight after the error completion, as an application would */
 		ibv_modify_qp(a, &reset, IBV_QP_STATE);
 		printf("step rereg_pd_state_after_reset ret=0 errno=0 state=%d\n",
@@ -925,7 +927,7 @@ static void steps_rereg_pd(void)
 		step_wc("rereg_pd_write_back",
 			post_one(a, IBV_WR_RDMA_WRITE, &s, 1, (uintptr_t)dst,
 				 dmr->rkey),
-			scq, NULL);
+			scq, NULL, NULL, 0);
 	}
 	ibv_destroy_qp(a);
 	ibv_destroy_qp(b);
