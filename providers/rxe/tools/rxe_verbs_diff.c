@@ -31,6 +31,7 @@
 #define BUF_LEN 4096
 #define QP_DEPTH 16
 #define WAIT_MS 20000
+#define MANY_SGE 64
 
 static struct ibv_context *ctx;
 static struct ibv_cq *scq, *rcq;
@@ -504,7 +505,9 @@ static void steps_rc_traffic(void)
 {
 	struct ibv_sge s = { (uintptr_t)src, 64, smr->lkey };
 	struct ibv_sge d = { (uintptr_t)dst, 64, dmr->lkey };
-	struct ibv_sge three[3] = { s, s, s };
+	/* more SGEs than the device has: rxe grants a QP more than asked */
+	struct ibv_sge many[MANY_SGE];
+	struct ibv_device_attr da;
 	struct ibv_send_wr wr = { 0 }, *bad;
 	uint64_t expect;
 	int i, ret;
@@ -570,13 +573,18 @@ static void steps_rc_traffic(void)
 
 	/* refused at the post: too many SGEs, on send and on receive */
 	wr.wr_id = 9;
-	wr.sg_list = three;
-	wr.num_sge = 3;
+	if (ibv_query_device(ctx, &da) || da.max_sge >= MANY_SGE)
+		die("query_device max_sge");
+	for (i = 0; i < MANY_SGE; i++)
+		many[i] = s;
+	wr.sg_list = many;
+	wr.num_sge = da.max_sge + 1;
 	wr.opcode = IBV_WR_SEND;
 	ret = ibv_post_send(qa, &wr, &bad);
 	printf("step post_send_too_many_sge ret=%d errno=0 bad_wr=%s\n", ret,
 	       ret ? (bad == &wr ? "wr" : "other") : "none");
-	step_int("post_recv_too_many_sge", post_recv_buf(qb, NULL, three, 3));
+	step_int("post_recv_too_many_sge",
+		 post_recv_buf(qb, NULL, many, da.max_sge + 1));
 	/* the QPs are still good */
 	step_wc("rdma_write_after_refusals",
 		post_one(qa, IBV_WR_RDMA_WRITE, &s, 1, (uintptr_t)dst,
@@ -913,7 +921,13 @@ static void steps_rereg_pd(void)
 			post_one(a, IBV_WR_RDMA_WRITE, &s, 1, (uintptr_t)dst,
 				 dmr->rkey),
 			scq, NULL, NULL, 0);
-		/* straight after the error completion, as an application would */
+		/*
+		 * The state as the error completion is seen (rxe 6.12 posts it
+		 * before the QP moves to ERR), then a reset straight after it,
+		 * as an application would.
+		 */
+		printf("step rereg_pd_state_at_error_wc ret=0 errno=0 state=%d\n",
+		       qp_state(a));
 		ibv_modify_qp(a, &reset, IBV_QP_STATE);
 		printf("step rereg_pd_state_after_reset ret=0 errno=0 state=%d\n",
 		       qp_state(a));
