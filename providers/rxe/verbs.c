@@ -508,10 +508,11 @@ err_free:
 	(VRXE_UD_SEND_OPS | IBV_QP_EX_WITH_RDMA_WRITE |                \
 	 IBV_QP_EX_WITH_RDMA_WRITE_WITH_IMM | IBV_QP_EX_WITH_BIND_MW | \
 	 IBV_QP_EX_WITH_SEND_WITH_INV)
-#define VRXE_RC_SEND_OPS                               \
-	(VRXE_UC_SEND_OPS | IBV_QP_EX_WITH_RDMA_READ | \
-	 IBV_QP_EX_WITH_ATOMIC_CMP_AND_SWP |           \
-	 IBV_QP_EX_WITH_ATOMIC_FETCH_AND_ADD | IBV_QP_EX_WITH_LOCAL_INV)
+#define VRXE_RC_SEND_OPS                                                  \
+	(VRXE_UC_SEND_OPS | IBV_QP_EX_WITH_RDMA_READ |                    \
+	 IBV_QP_EX_WITH_ATOMIC_CMP_AND_SWP |                              \
+	 IBV_QP_EX_WITH_ATOMIC_FETCH_AND_ADD | IBV_QP_EX_WITH_LOCAL_INV | \
+	 IBV_QP_EX_WITH_ATOMIC_WRITE)
 
 static int check_qp_ex_attr(const struct ibv_qp_init_attr_ex *attr)
 {

@@ -108,6 +108,32 @@ static void wr_atomic_fetch_add(struct ibv_qp_ex *ibqp, uint32_t rkey,
 	wr_atomic(ibqp, IBV_WR_ATOMIC_FETCH_AND_ADD, rkey, remote_addr, add, 0);
 }
 
+/*
+ * An 8-byte ATOMIC WRITE: the value travels in the WQE itself, in the
+ * first bytes of the dma union (the kernel's atomic_wr[8]; Debian's
+ * uAPI header predates the name), and the responder stores it at
+ * remote_addr in one go, so that must be 8-byte aligned.
+ */
+static void wr_atomic_write(struct ibv_qp_ex *ibqp, uint32_t rkey,
+			    uint64_t remote_addr, const void *atomic_wr)
+{
+	struct rxe_send_wqe *wqe;
+
+	if ((remote_addr & 7) || !atomic_wr) {
+		ex_to_vqp(ibqp)->wr_err = EINVAL;
+		return;
+	}
+	wqe = claim(ibqp, IBV_WR_ATOMIC_WRITE);
+	if (!wqe)
+		return;
+	wqe->wr.wr.rdma.remote_addr = remote_addr;
+	wqe->wr.wr.rdma.rkey = rkey;
+	memcpy(wqe->dma.inline_data, atomic_wr, 8);
+	wqe->dma.length = 8;
+	wqe->dma.resid = 8;
+	wqe->iova = remote_addr;
+}
+
 static void wr_send(struct ibv_qp_ex *ibqp)
 {
 	claim(ibqp, IBV_WR_SEND);
@@ -276,11 +302,17 @@ static int wr_complete(struct ibv_qp_ex *ibqp)
 {
 	struct vrxe_qp *qp = ex_to_vqp(ibqp);
 	int err = qp->wr_err;
+	/*
+	 * Read under the lock: once it is dropped another thread's
+	 * wr_start() may zero the count, and our published slots would
+	 * wait for a doorbell nobody rings.
+	 */
+	bool ring = !err && qp->wr_count;
 
-	if (!err && qp->wr_count)
+	if (ring)
 		rxq_publish_producer(qp->sq.ring.q, qp->wr_index);
 	pthread_spin_unlock(&qp->sq.ring.lock);
-	if (!err && qp->wr_count)
+	if (ring)
 		err = vrxe_ring_doorbell(&qp->vqp.qp);
 	if (err)
 		errno = err;
@@ -308,6 +340,8 @@ void vrxe_qp_ex_init(struct vrxe_qp *qp, uint64_t ops)
 		ex->wr_atomic_cmp_swp = wr_atomic_cmp_swp;
 	if (ops & IBV_QP_EX_WITH_ATOMIC_FETCH_AND_ADD)
 		ex->wr_atomic_fetch_add = wr_atomic_fetch_add;
+	if (ops & IBV_QP_EX_WITH_ATOMIC_WRITE)
+		ex->wr_atomic_write = wr_atomic_write;
 	if (ops & IBV_QP_EX_WITH_SEND)
 		ex->wr_send = wr_send;
 	if (ops & IBV_QP_EX_WITH_SEND_WITH_IMM)

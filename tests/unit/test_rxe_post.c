@@ -526,6 +526,54 @@ static void test_wr_api(void)
 	teardown(&f);
 }
 
+/*
+ * ATOMIC WRITE: the 8-byte value in the WQE where the 6.12 kernel reads
+ * it (rxe_req.c copies dma.atomic_wr, the union's first bytes), the
+ * target in wr.rdma; a misaligned target or no value spoils the batch.
+ */
+static void test_wr_atomic_write(void)
+{
+	const uint64_t value = 0x0123456789abcdefULL;
+	struct rxe_send_wqe *wqe;
+	struct ibv_qp_ex *qpx;
+	struct fixture f;
+
+	setup(&f, IBV_QPT_RC);
+	vrxe_qp_ex_init(&f.qp, IBV_QP_EX_WITH_ATOMIC_WRITE);
+	qpx = &f.qp.vqp.qp_ex;
+	CHECK(qpx->wr_atomic_write != NULL);
+
+	qpx->wr_start(qpx);
+	qpx->wr_id = 0x77;
+	qpx->wr_flags = IBV_SEND_SIGNALED;
+	qpx->wr_atomic_write(qpx, 0x66, 0x8008, &value);
+	CHECK_EQ(qpx->wr_complete(qpx), 0);
+	CHECK_EQ(f.qp.sq.ring.q->producer_index, 1);
+	CHECK_EQ(doorbells(&f), 1);
+	wqe = sq_slot(&f, 0);
+	CHECK_EQ(wqe->wr.wr_id, 0x77);
+	CHECK_EQ(wqe->wr.opcode, 15); /* IB_UVERBS_WR_ATOMIC_WRITE */
+	CHECK_EQ(wqe->wr.send_flags, IBV_SEND_SIGNALED);
+	CHECK_EQ(wqe->wr.wr.rdma.remote_addr, 0x8008);
+	CHECK_EQ(wqe->wr.wr.rdma.rkey, 0x66);
+	CHECK_EQ(wqe->iova, 0x8008);
+	CHECK_EQ(wqe->dma.length, 8);
+	CHECK_EQ(wqe->dma.resid, 8);
+	CHECK_EQ(wqe->dma.num_sge, 0);
+	CHECK(memcmp(wqe->dma.inline_data, &value, 8) == 0);
+
+	snap(&f, f.qp.sq.ring.q);
+	qpx->wr_start(qpx);
+	qpx->wr_atomic_write(qpx, 0x66, 0x8004, &value);
+	CHECK_EQ(qpx->wr_complete(qpx), EINVAL);
+	qpx->wr_start(qpx);
+	qpx->wr_atomic_write(qpx, 0x66, 0x8008, NULL);
+	CHECK_EQ(qpx->wr_complete(qpx), EINVAL);
+	CHECK(untouched(&f, f.qp.sq.ring.q));
+	CHECK_EQ(doorbells(&f), 0);
+	teardown(&f);
+}
+
 int main(void)
 {
 	test_slot_fits();
@@ -539,5 +587,6 @@ int main(void)
 	test_poll_cq();
 	test_cq_ex();
 	test_wr_api();
+	test_wr_atomic_write();
 	return check_done("test_rxe_post");
 }
