@@ -119,7 +119,8 @@ vbr_rxe_up() {
 vbr_barrier() {
 	local go
 
-	echo "VBR-BARRIER $1"
+	# to the console itself: the caller may be in a command substitution
+	echo "VBR-BARRIER $1" >/dev/console
 	# fd 9: the control line, open since boot (scripts/guest/init)
 	read -r go <&9
 }
