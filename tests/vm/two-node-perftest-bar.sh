@@ -83,7 +83,9 @@ host_after() {
 	# node A's slice, never written by a CPU, in the receive half of
 	# node B's
 	cmp -n $TN_SIZE -i "$recv:$TN_CLIENT" "$BAR_FILE_B" "$BAR_FILE_A"
-	# and nothing else changed on either node
+	# and nothing else changed on either node (the checked receive half
+	# holds node A's pattern, keyed by A's offsets: zero it first)
+	bar-pattern zero --file "$BAR_FILE_B" --offset $recv --length $TN_SIZE
 	bar-pattern verify --file "$BAR_FILE_A" \
 		--window "0:$BAR_SIZE:$TN_SEED_A" --rest-zero
 	bar-pattern verify --file "$BAR_FILE_B" \
