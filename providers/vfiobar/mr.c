@@ -96,8 +96,15 @@ VFIOBAR_EXPORT struct ibv_mr *vfiobar_reg_mr(struct vfiobar_device *dev,
 	errno = 0;
 	mr = ibv_reg_dmabuf_mr(pd, offset, (size_t)length, iova, dmabuf_fd,
 			       access);
-	if (mr)
+	if (mr) {
+		/*
+		 * libibverbs up to 44 (Debian 12) stores the dma-buf offset in
+		 * mr->addr after the provider returns; the MR's address is
+		 * the iova the peer names with the rkey.
+		 */
+		mr->addr = (void *)(uintptr_t)iova;
 		return mr;
+	}
 	/* libibverbs returns NULL with errno, most providers too */
 	if (!errno)
 		errno = EIO;

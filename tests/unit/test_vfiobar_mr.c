@@ -41,6 +41,13 @@ struct ibv_mr *ibv_reg_dmabuf_mr(struct ibv_pd *pd, uint64_t offset,
 		errno = p.answer_errno;
 		return NULL;
 	}
+	/*
+	 * libibverbs 44 (Debian 12) sets mr->addr to the dma-buf offset
+	 * after the provider returns, whatever iova was asked for: the fake
+	 * does the same, so the library has to put the iova back.
+	 */
+	fake_mr.addr = (void *)(uintptr_t)offset;
+	fake_mr.length = length;
 	return &fake_mr;
 }
 
@@ -112,6 +119,9 @@ int main(void)
 	CHECK_EQ(p.iova, 0x7f0000001000ull);
 	CHECK_EQ(p.fd, fd);
 	CHECK_EQ(p.access, IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE);
+	/* mr->addr is the iova asked for, not the dma-buf offset */
+	CHECK_EQ((uintptr_t)fake_mr.addr, 0x7f0000001000ull);
+	CHECK_EQ(fake_mr.length, 0x2000);
 	/* the whole dma-buf, to its last byte */
 	provider_reset(0);
 	CHECK(vfiobar_reg_mr(&dev, &pd, fd, 0, 0x4000, 0, 0) == &fake_mr);
