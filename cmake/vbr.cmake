@@ -40,17 +40,19 @@ function(vbr_add_library name)
     PUBLIC_HEADER DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endfunction()
 
-# vbr_add_tool(NAME SOURCES src... [LIBS lib...])
-# A program for the VM tests: lands in $BUILD/bin, which the runner copies
-# into the guest, and is installed.
+# vbr_add_tool(NAME SOURCES src... [LIBS lib...] [NOINSTALL])
+# A program: lands in $BUILD/bin, which the VM runner copies into the
+# guest, and is installed unless NOINSTALL (the test programs).
 function(vbr_add_tool name)
-  cmake_parse_arguments(A "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(A "NOINSTALL" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${A_SOURCES})
   target_compile_definitions(${name} PRIVATE _GNU_SOURCE _FILE_OFFSET_BITS=64)
   if(A_LIBS)
     target_link_libraries(${name} PRIVATE ${A_LIBS})
   endif()
-  install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  if(NOT A_NOINSTALL)
+    install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  endif()
 endfunction()
 
 # vbr_add_test(NAME SOURCES src... [LIBS lib...] [INCLUDES dir...]
