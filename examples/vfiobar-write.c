@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 			      IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE,
 			      err, sizeof(err));
 	if (!vmr) {
-		fprintf(stderr, "%s: %s (errno %d)\n", argv[0], err, errno);
+		fprintf(stderr, "%s: %s\n", argv[0], err);
 		goto out_pd;
 	}
 

@@ -192,11 +192,24 @@ int main(void)
 		     "ibv_reg_dmabuf_mr on rxe0, 0x1000 bytes at 0x0: Bad address") !=
 	      NULL);
 
-	/* no handle: errno only */
+	/* no handle: errno, and the sentence in the thread's last error */
 	provider_reset(EOPNOTSUPP);
 	errno = 0;
 	CHECK(!vfiobar_reg_mr(NULL, &pd, fd, 0, 0x1000, 0, 0));
 	CHECK_EQ(errno, EOPNOTSUPP);
+	CHECK(strstr(vfiobar_last_error(NULL),
+		     "its RDMA provider lacks dma-buf MRs") != NULL);
+	errno = 0;
+	CHECK(!vfiobar_mr_open(NULL, "0000:01:00.0", 2, 0, 0x1000, 0, NULL,
+			       0) &&
+	      errno == EINVAL);
+	CHECK(!strcmp(vfiobar_last_error(NULL),
+		      "vfiobar_mr_open: no protection domain"));
+	errno = 0;
+	CHECK(!vfiobar_mr_open(&pd, "ffff:ff:1f.7", 2, 0, 0x1000, 0, NULL, 0) &&
+	      errno == ENOENT);
+	CHECK(strstr(vfiobar_last_error(NULL), "no PCI device ffff:ff:1f.7") !=
+	      NULL);
 
 	/*
 	 * MR state: only the rxe-vbr provider reports it, and this program
