@@ -40,17 +40,19 @@ function(vbr_add_library name)
     PUBLIC_HEADER DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endfunction()
 
-# vbr_add_tool(NAME SOURCES src... [LIBS lib...])
-# A program for the VM tests: lands in $BUILD/bin, which the runner copies
-# into the guest, and is installed.
+# vbr_add_tool(NAME SOURCES src... [LIBS lib...] [NOINSTALL])
+# A program: lands in $BUILD/bin, which the VM runner copies into the
+# guest, and is installed unless NOINSTALL (the test programs).
 function(vbr_add_tool name)
-  cmake_parse_arguments(A "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(A "NOINSTALL" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${A_SOURCES})
   target_compile_definitions(${name} PRIVATE _GNU_SOURCE _FILE_OFFSET_BITS=64)
   if(A_LIBS)
     target_link_libraries(${name} PRIVATE ${A_LIBS})
   endif()
-  install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  if(NOT A_NOINSTALL)
+    install(TARGETS ${name} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  endif()
 endfunction()
 
 # vbr_add_test(NAME SOURCES src... [LIBS lib...] [INCLUDES dir...]
@@ -96,6 +98,36 @@ function(vbr_add_script_test name)
     TIMEOUT ${A_TIMEOUT})
 endfunction()
 
+# vbr_man_aliases(PAGE): in section 3, every other name in PAGE's NAME section gets an
+# alias page (".so manN/PAGE.N") so that "man NAME" finds it, unless the
+# name has a page of its own next to PAGE.
+function(vbr_man_aliases page)
+  get_filename_component(dir ${page} DIRECTORY)
+  get_filename_component(name ${page} NAME)
+  string(REGEX REPLACE "\\.md$" "" name ${name})
+  string(REGEX MATCH "[1-8]$" sect ${name})
+  string(REGEX REPLACE "\\.[1-8]$" "" base ${name})
+  if(NOT sect STREQUAL "3") # functions; a tool's page is its own name
+    return()
+  endif()
+  file(READ ${page} text)
+  string(REGEX MATCH "(\n\\.SH NAME|\n# NAME)\n+[^\n-]*(\n[^\n-]*)*" names
+    "${text}")
+  string(REGEX REPLACE "^(\n\\.SH NAME|\n# NAME)\n+" "" names "${names}")
+  string(REGEX REPLACE "[ \t\n\\]+" "" names "${names}")
+  string(REPLACE "," ";" names "${names}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${page})
+  foreach(alias ${names})
+    if(alias STREQUAL base OR EXISTS ${dir}/${alias}.${sect} OR
+       EXISTS ${dir}/${alias}.${sect}.md)
+      continue()
+    endif()
+    set(out ${CMAKE_CURRENT_BINARY_DIR}/man/alias/${alias}.${sect})
+    file(CONFIGURE OUTPUT ${out} CONTENT ".so man${sect}/${name}\n")
+    install(FILES ${out} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${sect})
+  endforeach()
+endfunction()
+
 # vbr_add_man_pages(DIR): install the manual pages in DIR. Roff pages
 # (NAME.N) are installed as they are; markdown ones (NAME.N.md, the
 # rdma-core habit) are turned into roff by scripts/md2man at build time.
@@ -120,6 +152,9 @@ function(vbr_add_man_pages dir)
     get_filename_component(name ${page} NAME)
     string(REGEX MATCH "[1-8]$" sect ${name})
     install(FILES ${page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${sect})
+  endforeach()
+  foreach(page ${roff} ${md})
+    vbr_man_aliases(${page})
   endforeach()
   if(outs)
     file(RELATIVE_PATH rel ${PROJECT_SOURCE_DIR} ${dir})

@@ -29,7 +29,8 @@ int main(int argc, char **argv)
 	       vfiobar_path_name(vfiobar_path(dev)));
 	for (i = 0; i <= VFIOBAR_MAX_BAR; i++) {
 		if (vfiobar_bar_info(dev, i, &bar)) {
-			fprintf(stderr, "%s\n", vfiobar_last_error(dev));
+			fprintf(stderr, "%s: %s\n", argv[0],
+				vfiobar_last_error(dev));
 			vfiobar_close(dev);
 			return 1;
 		}

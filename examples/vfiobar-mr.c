@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 				      IBV_ACCESS_REMOTE_READ,
 			      err, sizeof(err));
 	if (!vmr) {
-		fprintf(stderr, "%s: %s (errno %d)\n", argv[0], err, errno);
+		fprintf(stderr, "%s: %s\n", argv[0], err);
 		goto out_pd;
 	}
 	printf("lkey 0x%x rkey 0x%x addr 0x%llx length 0x%llx\n", vmr->mr->lkey,

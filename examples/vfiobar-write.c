@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 			      IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE,
 			      err, sizeof(err));
 	if (!vmr) {
-		fprintf(stderr, "%s: %s (errno %d)\n", argv[0], err, errno);
+		fprintf(stderr, "%s: %s\n", argv[0], err);
 		goto out_pd;
 	}
 
@@ -234,11 +234,12 @@ int main(int argc, char **argv)
 	}
 	if (open_loop(&l))
 		goto out_loop;
-	/* the MR's iova is the slice's offset in the BAR */
-	if (rdma_write(&l, host, len, vmr->offset, vmr->mr->rkey))
+	/* mr->addr is the MR's iova: the slice's offset in the BAR */
+	if (rdma_write(&l, host, len, (uintptr_t)vmr->mr->addr, vmr->mr->rkey))
 		goto out_loop;
-	printf("wrote %zu bytes into BAR%s at %#llx (rkey %#x)\n", len, argv[3],
-	       offset, vmr->mr->rkey);
+	printf("wrote %zu bytes into BAR%s at %#llx (MR addr %#llx, rkey %#x)\n",
+	       len, argv[3], offset,
+	       (unsigned long long)(uintptr_t)vmr->mr->addr, vmr->mr->rkey);
 	ret = 0;
 out_loop:
 	close_loop(&l);

@@ -5,7 +5,6 @@
  * ivp_config_set(), so an option the launcher accepts is one the library
  * accepts.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 
 #include "interposer.h"
 #include "pattern.h"
+#include "vfiobar_int.h"
 
 static int __attribute__((format(printf, 4, 5)))
 why_fail(char *why, size_t len, int err, const char *fmt, ...)
@@ -34,45 +34,18 @@ void ivp_config_init(struct ivp_config *c)
 	c->min_size = IVP_DEFAULT_MIN_SIZE;
 }
 
-static bool hex_digits(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
+/* libvfiobar's parser: one notion of a PCI address in the project */
 int ivp_parse_bdf(const char *s, char *out, size_t len, char *why,
 		  size_t why_len)
 {
-	char full[IVP_BDF_LEN];
-	size_t i;
-
-	/* "BB:DD.F" is domain 0 */
-	if (s && strlen(s) == 7)
-		snprintf(full, sizeof(full), "0000:%s", s);
-	else if (s && strlen(s) == 12)
-		snprintf(full, sizeof(full), "%s", s);
-	else
+	if (len < IVP_BDF_LEN)
+		return why_fail(why, why_len, ENAMETOOLONG,
+				"no room for a PCI address");
+	if (!s || !vfiobar_parse_pci_addr(s, out, len))
 		return why_fail(
 			why, why_len, EINVAL,
 			"device '%s' is not a PCI address (DDDD:BB:DD.F)",
 			s ? s : "");
-	if (!hex_digits(full, 4) || full[4] != ':' ||
-	    !hex_digits(full + 5, 2) || full[7] != ':' ||
-	    !hex_digits(full + 8, 2) || full[10] != '.' || full[11] < '0' ||
-	    full[11] > '7')
-		return why_fail(
-			why, why_len, EINVAL,
-			"device '%s' is not a PCI address (DDDD:BB:DD.F)", s);
-	for (i = 0; full[i]; i++)
-		full[i] = (char)tolower((unsigned char)full[i]);
-	if (len < sizeof(full))
-		return why_fail(why, why_len, ENAMETOOLONG,
-				"no room for a PCI address");
-	memcpy(out, full, sizeof(full));
 	return 0;
 }
 

@@ -108,6 +108,31 @@ void ivp_map_classify(const struct ivp_map *m, struct ivp_bar_map *b);
 int ivp_map_rebase(struct ivp_bar_map *b, uint64_t bar_start, uint64_t bar_size,
 		   char *why, size_t why_len);
 
+/*
+ * vfio_owner.c: the PCI device behind an IVP_BAR_VFIO mapping. A cdev
+ * mapping names one device (its sysfs node, @sysfs/class/vfio-dev/vfioN);
+ * a group's device fd is one of the devices of the VFIO groups open in the
+ * fd table @fd_dir (/proc/self/fd), @sysfs/kernel/iommu_groups/G.
+ */
+#define IVP_VFIO_MAX_OWNERS 8
+struct ivp_vfio_owner {
+	char bdf[IVP_VFIO_MAX_OWNERS][IVP_BDF_LEN]; /* the candidates */
+	unsigned int nr; /* 1: the device is known */
+	bool more; /* more candidates than bdf[] holds */
+};
+
+int ivp_vfio_owner(const char *sysfs, const char *fd_dir,
+		   const struct ivp_map *m, struct ivp_vfio_owner *o, char *why,
+		   size_t why_len);
+/*
+ * 0 if mapping @m is of PCI device @device (normalised) for certain; else
+ * EXDEV (another device, or it cannot be told from the others) or ENODEV
+ * (no device found), with one sentence in @why.
+ */
+int ivp_vfio_check_owner(const char *sysfs, const char *fd_dir,
+			 const struct ivp_map *m, const char *device, char *why,
+			 size_t why_len);
+
 /* slice.c: the dma-buf for a registration */
 struct ivp_slice {
 	uint64_t slice_off; /* page-aligned BAR offset of the dma-buf */

@@ -41,6 +41,7 @@
 #define HOOK __attribute__((visibility("default")))
 #define SYSFS "/sys"
 #define MAPS "/proc/self/maps"
+#define FDS "/proc/self/fd"
 
 enum entry { E_REG_MR, E_REG_MR_IOVA, E_REG_MR_IOVA2 };
 
@@ -219,6 +220,16 @@ static struct ibv_mr *upgrade(enum entry e, unsigned int n, struct ibv_pd *pd,
 		     "left alone: it maps BAR %u of %s, not of %s", b->bar,
 		     b->bdf, cfg.device);
 		return call_real(e, pd, addr, len, iova, access);
+	}
+	/* the same offset of another device's BAR is not this mapping */
+	if (b->kind == IVP_BAR_VFIO) {
+		err = ivp_vfio_check_owner(SYSFS, FDS, m, cfg.device, why,
+					   sizeof(why));
+		if (err) {
+			note(true, e, n, addr, len, "refused: %s", why);
+			errno = err;
+			return NULL;
+		}
 	}
 	if (cfg.bar >= 0 && b->bar != (unsigned int)cfg.bar) {
 		note(false, e, n, addr, len,

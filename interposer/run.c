@@ -29,6 +29,7 @@ static void usage(FILE *f)
 		" --device BDF [--bar N] [--mode upgrade|redirect] [--offset X]\n"
 		"                   [--min-size S] [--nth N[,N...]|all] [--fallback] [--quiet]\n"
 		"                   -- PROGRAM [ARGS...]\n"
+		"       " IVP_PROG " --help | --version\n"
 		"\n"
 		"  --device BDF    PCI address of the device bound to vfio-pci\n"
 		"  --bar N         upgrade: only mappings of BAR N; redirect: take slices from BAR N\n"
@@ -110,6 +111,7 @@ int main(int argc, char **argv)
 		{ "fallback", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
 	/* option letter -> knob, in the order they are exported */
@@ -131,10 +133,15 @@ int main(int argc, char **argv)
 	int c;
 
 	ivp_config_init(&cfg);
+	opterr = 0; /* bad_usage() says what is wrong, once */
 	/* "+": stop at the first non-option, the program's own options stay its own */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
+			return 0;
+		}
+		if (c == 'V') {
+			printf(IVP_PROG " (vfio-bar-rdma) %s\n", VBR_VERSION);
 			return 0;
 		}
 		for (i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++)

@@ -114,7 +114,7 @@ int bar_server(const struct bar_opts *o)
 	/* the MR's address is its iova, the slice's offset in the BAR */
 	memset(&offer, 0, sizeof(offer));
 	memcpy(offer.magic, BAR_OFFER_MAGIC, sizeof(offer.magic));
-	offer.addr = htobe64(o->slice_offset);
+	offer.addr = htobe64((uint64_t)(uintptr_t)wmr->addr);
 	offer.length = htobe64(o->slice_length);
 	offer.write_rkey = htobe32(wmr->rkey);
 	offer.read_rkey = htobe32(rmr->rkey);

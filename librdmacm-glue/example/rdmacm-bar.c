@@ -30,14 +30,27 @@
 #include "pattern.h"
 #include "rdmacm_bar.h"
 
-static void __attribute__((noreturn)) usage(void)
+static void print_usage(FILE *f)
 {
-	fprintf(stderr,
+	fprintf(f,
 		"usage: rdmacm-bar server --device DEV --bar N --slice OFF:LEN [--bind ADDR]\n"
 		"                         [--port P] [--revoke] [--timeout MS] [--wait MS]\n"
 		"       rdmacm-bar client --server ADDR [--port P] --offset O --length L\n"
-		"                         --seed S [--timeout MS] [--bad rkey|range|access]\n");
+		"                         --seed S [--timeout MS] [--bad rkey|range|access]\n"
+		"       rdmacm-bar --help | --version\n");
+}
+
+/* after a sentence saying what is wrong: the usage, exit 2 */
+static void __attribute__((noreturn)) usage(void)
+{
+	print_usage(stderr);
 	exit(2);
+}
+
+static void __attribute__((noreturn)) bad_usage(const char *why)
+{
+	fprintf(stderr, "rdmacm-bar: %s\n", why);
+	usage();
 }
 
 static uint64_t number(const char *opt, const char *s)
@@ -119,13 +132,22 @@ int main(int argc, char **argv)
 	int c;
 
 	if (argc < 2)
-		usage();
+		bad_usage("no command (server or client)");
+	if (!strcmp(argv[1], "--help")) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("rdmacm-bar (vfio-bar-rdma) %s\n", VBR_VERSION);
+		return 0;
+	}
 	if (!strcmp(argv[1], "server"))
 		server = true;
 	else if (!strcmp(argv[1], "client"))
 		server = false;
 	else
-		usage();
+		bad_usage("unknown command: want server or client");
+	opterr = 0;
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -151,7 +173,8 @@ int main(int argc, char **argv)
 		case 'B':
 		case 'a':
 			if ((c == 'B') != server)
-				usage();
+				bad_usage(server ? "--server is the client's" :
+						   "--bind is the server's");
 			o.addr = optarg;
 			have |= HAVE_ADDR;
 			break;
@@ -181,7 +204,7 @@ int main(int argc, char **argv)
 			break;
 		case 'x':
 			if (server)
-				usage();
+				bad_usage("--bad is the client's");
 			if (!strcmp(optarg, "rkey"))
 				o.bad = BAR_BAD_RKEY;
 			else if (!strcmp(optarg, "range"))
@@ -189,31 +212,33 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "access"))
 				o.bad = BAR_BAD_ACCESS;
 			else {
-				fprintf(stderr,
-					"rdmacm-bar: --bad takes rkey, range or access: %s\n",
-					optarg);
-				usage();
+				bad_usage("--bad takes rkey, range or access");
 			}
 			break;
 		default:
-			usage();
+			bad_usage("unknown option");
 		}
 	}
 	if (optind != argc)
-		usage();
+		bad_usage("unexpected operand");
 	want = server ? HAVE_DEVICE | HAVE_BAR | HAVE_SLICE :
 			HAVE_ADDR | HAVE_OFFSET | HAVE_LENGTH | HAVE_SEED;
 	if ((have & want) != want)
-		usage();
+		bad_usage(
+			server ?
+				"server needs --device, --bar and --slice" :
+				"client needs --server, --offset, --length and --seed");
 	if (server) {
 		if (have & (HAVE_OFFSET | HAVE_LENGTH | HAVE_SEED))
-			usage();
+			bad_usage(
+				"--offset, --length and --seed are the client's");
 		if (!o.addr)
 			o.addr = "0.0.0.0";
 		return bar_server(&o);
 	}
 	if (have & (HAVE_DEVICE | HAVE_BAR | HAVE_SLICE) || o.revoke)
-		usage();
+		bad_usage(
+			"--device, --bar, --slice and --revoke are the server's");
 	if (!o.length) {
 		fprintf(stderr, "rdmacm-bar: --length must not be 0\n");
 		usage();

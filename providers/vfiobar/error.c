@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * libvfiobar: the per-handle last error. Writers and vfiobar_copy_error()
- * take the handle's lock, so threads sharing a handle never see a torn
- * sentence.
+ * libvfiobar: the last error, one sentence next to errno. A call on a
+ * handle keeps it in the handle (writers and vfiobar_copy_error() take
+ * its lock, so threads sharing a handle never see a torn sentence); a
+ * call with no handle to keep it (vfiobar_open() failing, a NULL handle)
+ * keeps it in the calling thread: vfiobar_last_error(NULL).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,18 +13,42 @@
 
 #include "vfiobar_int.h"
 
-static void set_error_v(struct vfiobar_device *dev, int err, const char *fmt,
-			va_list ap)
+static _Thread_local char thread_err[sizeof(((struct vfiobar_device *)0)->err)];
+
+static void format_v(char *to, size_t len, int err, const char *fmt, va_list ap)
 {
 	char buf[128];
 	int n;
 
-	pthread_mutex_lock(&dev->err_lock);
-	n = vsnprintf(dev->err, sizeof(dev->err), fmt, ap);
-	if (n >= 0 && (size_t)n < sizeof(dev->err))
-		snprintf(dev->err + n, sizeof(dev->err) - n, ": %s",
+	n = vsnprintf(to, len, fmt, ap);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(to + n, len - n, ": %s",
 			 strerror_r(err, buf, sizeof(buf)));
+}
+
+static void set_error_v(struct vfiobar_device *dev, int err, const char *fmt,
+			va_list ap)
+{
+	if (!dev) {
+		format_v(thread_err, sizeof(thread_err), err, fmt, ap);
+		return;
+	}
+	pthread_mutex_lock(&dev->err_lock);
+	format_v(dev->err, sizeof(dev->err), err, fmt, ap);
 	pthread_mutex_unlock(&dev->err_lock);
+}
+
+/* a handle about to go away hands its sentence to the thread */
+void vfiobar_keep_error(struct vfiobar_device *dev)
+{
+	int saved = errno;
+
+	if (dev) {
+		pthread_mutex_lock(&dev->err_lock);
+		snprintf(thread_err, sizeof(thread_err), "%s", dev->err);
+		pthread_mutex_unlock(&dev->err_lock);
+	}
+	errno = saved;
 }
 
 /*
@@ -45,11 +71,9 @@ int vfiobar_fail(struct vfiobar_device *dev, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (dev) {
-		va_start(ap, fmt);
-		set_error_v(dev, err, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	set_error_v(dev, err, fmt, ap);
+	va_end(ap);
 	errno = err;
 	return -1;
 }
@@ -61,6 +85,8 @@ int vfiobar_fail_str(struct vfiobar_device *dev, int err, const char *msg)
 		pthread_mutex_lock(&dev->err_lock);
 		snprintf(dev->err, sizeof(dev->err), "%s", msg);
 		pthread_mutex_unlock(&dev->err_lock);
+	} else {
+		snprintf(thread_err, sizeof(thread_err), "%s", msg);
 	}
 	errno = err;
 	return -1;
@@ -76,7 +102,7 @@ void vfiobar_clear_error(struct vfiobar_device *dev)
 VFIOBAR_EXPORT const char *vfiobar_last_error(struct vfiobar_device *dev)
 {
 	if (!dev)
-		return "no device handle";
+		return thread_err;
 	return dev->err;
 }
 

@@ -96,8 +96,15 @@ VFIOBAR_EXPORT struct ibv_mr *vfiobar_reg_mr(struct vfiobar_device *dev,
 	errno = 0;
 	mr = ibv_reg_dmabuf_mr(pd, offset, (size_t)length, iova, dmabuf_fd,
 			       access);
-	if (mr)
+	if (mr) {
+		/*
+		 * libibverbs up to 44 (Debian 12) stores the dma-buf offset in
+		 * mr->addr after the provider returns; the MR's address is
+		 * the iova the peer names with the rkey.
+		 */
+		mr->addr = (void *)(uintptr_t)iova;
 		return mr;
+	}
 	/* libibverbs returns NULL with errno, most providers too */
 	if (!errno)
 		errno = EIO;
@@ -121,6 +128,7 @@ static struct vfiobar_mr *mr_fail(struct vfiobar_mr *vmr, char *err,
 
 	if (err && err_len)
 		vfiobar_copy_error(vmr->dev, err, err_len);
+	vfiobar_keep_error(vmr->dev);
 	vfiobar_mr_close(vmr);
 	errno = saved;
 	return NULL;
@@ -136,16 +144,20 @@ vfiobar_mr_open(struct ibv_pd *pd, const char *path, unsigned int bar,
 	if (err && err_len)
 		err[0] = '\0';
 	if (!pd || !path) {
+		vfiobar_fail_str(NULL, EINVAL,
+				 pd ? "vfiobar_mr_open: no device path" :
+				      "vfiobar_mr_open: no protection domain");
 		if (err && err_len)
-			snprintf(err, err_len, "vfiobar_mr_open: %s",
-				 pd ? "no device path" :
-				      "no protection domain");
-		errno = EINVAL;
+			snprintf(err, err_len, "%s", vfiobar_last_error(NULL));
 		return NULL;
 	}
 	vmr = calloc(1, sizeof(*vmr));
-	if (!vmr)
+	if (!vmr) {
+		vfiobar_fail(NULL, errno, "vfiobar_mr_open");
+		if (err && err_len)
+			snprintf(err, err_len, "%s", vfiobar_last_error(NULL));
 		return NULL;
+	}
 	vmr->dmabuf_fd = -1;
 	vmr->bar = bar;
 	vmr->offset = offset;

@@ -135,14 +135,18 @@ vfiobar_open_err(const char *path, char *err, size_t err_len)
 	if (err && err_len)
 		err[0] = '\0';
 	if (!path || !*path) {
+		vfiobar_fail_str(NULL, EINVAL, "vfiobar_open: no device named");
 		if (err && err_len)
-			snprintf(err, err_len, "vfiobar_open: no device named");
-		errno = EINVAL;
+			snprintf(err, err_len, "%s", vfiobar_last_error(NULL));
 		return NULL;
 	}
 	dev = device_alloc();
-	if (!dev)
+	if (!dev) {
+		vfiobar_fail(NULL, errno, "vfiobar_open %s", path);
+		if (err && err_len)
+			snprintf(err, err_len, "%s", vfiobar_last_error(NULL));
 		return NULL;
+	}
 
 	if (!strchr(path, '/') &&
 	    vfiobar_parse_pci_addr(path, pci, sizeof(pci))) {
@@ -172,6 +176,7 @@ vfiobar_open_err(const char *path, char *err, size_t err_len)
 	if (ret) {
 		if (err && err_len)
 			vfiobar_copy_error(dev, err, err_len);
+		vfiobar_keep_error(dev);
 		device_release(dev);
 		return NULL;
 	}
@@ -185,15 +190,19 @@ VFIOBAR_EXPORT struct vfiobar_device *vfiobar_open_fd(int fd)
 	struct vfiobar_device *dev;
 
 	if (fd < 0) {
-		errno = EBADF;
+		vfiobar_fail(NULL, EBADF, "vfiobar_open_fd: fd %d", fd);
 		return NULL;
 	}
 	dev = device_alloc();
-	if (!dev)
+	if (!dev) {
+		vfiobar_fail(NULL, errno, "vfiobar_open_fd: fd %d", fd);
 		return NULL;
+	}
 	snprintf(dev->path, sizeof(dev->path), "device fd %d", fd);
 	dev->device_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (dev->device_fd < 0) {
+		vfiobar_fail(NULL, errno, "vfiobar_open_fd: duplicating fd %d",
+			     fd);
 		device_release(dev);
 		return NULL;
 	}
@@ -206,9 +215,14 @@ VFIOBAR_EXPORT struct vfiobar_device *vfiobar_open_fd(int fd)
 		/* a cdev nobody bound yet: VFIO refuses all but the bind */
 		if (!vfiobar_bind_iommufd(dev))
 			return dev;
+		vfiobar_keep_error(dev);
+		device_release(dev);
+		return NULL;
 	} else if (errno == ENOTTY) {
 		errno = ENODEV;
 	}
+	vfiobar_fail(NULL, errno,
+		     "vfiobar_open_fd: fd %d is not a VFIO PCI device", fd);
 	device_release(dev);
 	return NULL;
 }

@@ -109,13 +109,18 @@ struct ibv_context *vfiobar_ibv_open(const char *name);
  */
 int vfiobar_mr_check(uint64_t dmabuf_size, uint64_t offset, uint64_t length,
 		     uint64_t iova, char *why, size_t why_len);
+/*
+ * An MR over [@offset, @offset + @length) of a dma-buf, at @iova: the
+ * returned mr->addr is @iova (what a peer's RDMA WRITE names with
+ * mr->rkey), whatever the libibverbs version stores there.
+ */
 struct ibv_mr *vfiobar_reg_mr(struct vfiobar_device *dev, struct ibv_pd *pd,
 			      int dmabuf_fd, uint64_t offset, uint64_t length,
 			      uint64_t iova, int access);
 
 /* A BAR slice opened, exported and registered in one call. */
 struct vfiobar_mr {
-	struct ibv_mr *mr; /* lkey, rkey, addr (the iova: the slice offset) */
+	struct ibv_mr *mr; /* lkey, rkey; addr: the iova, the BAR offset */
 	struct vfiobar_device *dev;
 	int dmabuf_fd;
 	unsigned int bar;

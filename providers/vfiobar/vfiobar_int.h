@@ -41,6 +41,7 @@ int vfiobar_fail(struct vfiobar_device *dev, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int vfiobar_fail_str(struct vfiobar_device *dev, int err, const char *msg);
 void vfiobar_clear_error(struct vfiobar_device *dev);
+void vfiobar_keep_error(struct vfiobar_device *dev);
 
 /* cdev.c, group.c: 0, or -1 with errno and the handle's error set */
 int vfiobar_open_cdev(struct vfiobar_device *dev);

@@ -13,7 +13,7 @@ BUILD=${VBR_BUILD:-$TOP/build}
 setup_userspace() {
 	need_pkgs "${HOST_PKGS[@]}"
 	log "building userspace in $BUILD"
-	cmake -S "$TOP" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" \
+	cmake -S "$TOP" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVBR_WERROR=ON "$@" \
 		>"$CACHE/cmake.log" 2>&1 || {
 		cat "$CACHE/cmake.log" >&2
 		die "cmake configure failed"

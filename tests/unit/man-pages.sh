@@ -56,5 +56,25 @@ for map in "$src"/providers/*/*.map; do
 	done
 done
 
+# "man SYMBOL" works: every exported symbol of every library (libvfiobar,
+# rxe-vbr, librdmacm-glue) is an installed section 3 page, its own or an
+# alias (".so man3/PAGE.3") that points at an installed page
+for map in "$src"/providers/*/*.map "$src"/librdmacm-glue/*.map; do
+	for sym in $(sed -n 's/^[[:space:]]*\([a-z_][a-z0-9_]*\);$/\1/p' "$map"); do
+		inst=$root/share/man/man3/$sym.3
+		if [ ! -f "$inst" ]; then
+			fail "$(basename "$map"): man $sym finds no page (share/man/man3/$sym.3)"
+			continue
+		fi
+		target=$(sed -n '1s/^\.so \(man3\/[^ ]*\)$/\1/p' "$inst")
+		if [ -n "$target" ] && [ ! -f "$root/share/man/$target" ]; then
+			fail "$sym.3 points at $target, which is not installed"
+			continue
+		fi
+		out=$(cd "$root/share/man" && groff -man -ww -z "man3/$sym.3" 2>&1)
+		[ -z "$out" ] || fail "$sym.3: groff says: $out"
+	done
+done
+
 [ "$fails" -eq 0 ] || { echo "man-pages: $fails failure(s)" >&2; exit 1; }
 echo "man-pages: ok ($pages pages)"

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "interposer.h"
+#include "vfiobar_int.h"
 
 /* a stand-in environment: NULL-terminated key, value pairs */
 static const char *const *env;
@@ -54,6 +55,26 @@ static void test_bdf(void)
 	CHECK_EQ(ivp_parse_bdf("", out, sizeof(out), why, sizeof(why)), EINVAL);
 	CHECK_EQ(ivp_parse_bdf("g1:00.0", out, sizeof(out), why, sizeof(why)),
 		 EINVAL);
+	/* a device number is 5 bits (PCI spec): 0x20 is no address */
+	CHECK_EQ(ivp_parse_bdf("0000:01:20.0", out, sizeof(out), why,
+			       sizeof(why)),
+		 EINVAL);
+	/* the same verdict as libvfiobar's parser on every address */
+	{
+		static const char *const s[] = {
+			"0000:01:00.0", "01:00.0",	 "0000:01:1f.7",
+			"0000:01:20.0", "0000:01:00.8",	 "00000:01:00.0",
+			"0000:01:00",	"0000:01:00.0 ", "",
+		};
+		char lib[VFIOBAR_PCI_ADDR_LEN];
+		unsigned int i;
+
+		for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+			CHECK_EQ(ivp_parse_bdf(s[i], out, sizeof(out), why,
+					       sizeof(why)) == 0,
+				 vfiobar_parse_pci_addr(s[i], lib,
+							sizeof(lib)));
+	}
 }
 
 static void test_env(void)

@@ -56,6 +56,8 @@ struct ibv_mr *ibv_reg_dmabuf_mr(struct ibv_pd *pd, uint64_t offset,
 		errno = p.answer_errno;
 		return NULL;
 	}
+	/* as libibverbs 44 does: mr->addr is the dma-buf offset */
+	fake_mr.addr = (void *)(uintptr_t)offset;
 	return &fake_mr;
 }
 
@@ -165,6 +167,7 @@ int main(void)
 	CHECK_EQ(p.offset, 0x123);
 	CHECK_EQ(p.length, 5000);
 	CHECK_EQ(p.iova, 0x100123);
+	CHECK_EQ((uintptr_t)fake_mr.addr, 0x100123); /* the iova, not 0x123 */
 	CHECK_EQ(p.access, IBV_ACCESS_LOCAL_WRITE);
 	CHECK_EQ(vfiobar_cm_last_error()[0], 0);
 	CHECK(fd_open(fd)); /* the caller's dma-buf stays open */
@@ -189,6 +192,7 @@ int main(void)
 					IBV_ACCESS_REMOTE_WRITE |
 					IBV_ACCESS_REMOTE_READ) == &fake_mr);
 	CHECK_EQ(p.iova, 0x7f0000001123ull);
+	CHECK_EQ((uintptr_t)fake_mr.addr, 0x7f0000001123ull);
 	CHECK_EQ(p.access, IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE |
 				   IBV_ACCESS_REMOTE_READ);
 

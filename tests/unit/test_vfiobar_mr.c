@@ -41,6 +41,13 @@ struct ibv_mr *ibv_reg_dmabuf_mr(struct ibv_pd *pd, uint64_t offset,
 		errno = p.answer_errno;
 		return NULL;
 	}
+	/*
+	 * libibverbs 44 (Debian 12) sets mr->addr to the dma-buf offset
+	 * after the provider returns, whatever iova was asked for: the fake
+	 * does the same, so the library has to put the iova back.
+	 */
+	fake_mr.addr = (void *)(uintptr_t)offset;
+	fake_mr.length = length;
 	return &fake_mr;
 }
 
@@ -112,6 +119,9 @@ int main(void)
 	CHECK_EQ(p.iova, 0x7f0000001000ull);
 	CHECK_EQ(p.fd, fd);
 	CHECK_EQ(p.access, IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE);
+	/* mr->addr is the iova asked for, not the dma-buf offset */
+	CHECK_EQ((uintptr_t)fake_mr.addr, 0x7f0000001000ull);
+	CHECK_EQ(fake_mr.length, 0x2000);
 	/* the whole dma-buf, to its last byte */
 	provider_reset(0);
 	CHECK(vfiobar_reg_mr(&dev, &pd, fd, 0, 0x4000, 0, 0) == &fake_mr);
@@ -182,11 +192,24 @@ int main(void)
 		     "ibv_reg_dmabuf_mr on rxe0, 0x1000 bytes at 0x0: Bad address") !=
 	      NULL);
 
-	/* no handle: errno only */
+	/* no handle: errno, and the sentence in the thread's last error */
 	provider_reset(EOPNOTSUPP);
 	errno = 0;
 	CHECK(!vfiobar_reg_mr(NULL, &pd, fd, 0, 0x1000, 0, 0));
 	CHECK_EQ(errno, EOPNOTSUPP);
+	CHECK(strstr(vfiobar_last_error(NULL),
+		     "its RDMA provider lacks dma-buf MRs") != NULL);
+	errno = 0;
+	CHECK(!vfiobar_mr_open(NULL, "0000:01:00.0", 2, 0, 0x1000, 0, NULL,
+			       0) &&
+	      errno == EINVAL);
+	CHECK(!strcmp(vfiobar_last_error(NULL),
+		      "vfiobar_mr_open: no protection domain"));
+	errno = 0;
+	CHECK(!vfiobar_mr_open(&pd, "ffff:ff:1f.7", 2, 0, 0x1000, 0, NULL, 0) &&
+	      errno == ENOENT);
+	CHECK(strstr(vfiobar_last_error(NULL), "no PCI device ffff:ff:1f.7") !=
+	      NULL);
 
 	/*
 	 * MR state: only the rxe-vbr provider reports it, and this program

@@ -67,6 +67,34 @@ static void check_open_fd_and_names(struct vfiobar_device *fake)
 	CHECK(!vfiobar_open_err("", err, sizeof(err)) && errno == EINVAL);
 	CHECK(strstr(err, "no device named") != NULL);
 
+	/*
+	 * with no handle to hold it, the sentence is the thread's:
+	 * vfiobar_last_error(NULL), as vfiobar_open() leaves it
+	 */
+	errno = 0;
+	CHECK(!vfiobar_open("ffff:ff:1f.7") && errno == ENOENT);
+	CHECK(!strcmp(
+		vfiobar_last_error(NULL),
+		"no PCI device ffff:ff:1f.7 in sysfs: No such file or directory"));
+	errno = 0;
+	CHECK(!vfiobar_open(NULL) && errno == EINVAL);
+	CHECK(strstr(vfiobar_last_error(NULL), "no device named") != NULL);
+	errno = 0;
+	CHECK(!vfiobar_open_fd(-1) && errno == EBADF);
+	CHECK(strstr(vfiobar_last_error(NULL), "vfiobar_open_fd: fd -1") !=
+	      NULL);
+	fd = open("/dev/null", O_RDWR);
+	errno = 0;
+	CHECK(!vfiobar_open_fd(fd) && errno == ENODEV);
+	CHECK(strstr(vfiobar_last_error(NULL), "not a VFIO PCI device") !=
+	      NULL);
+	close(fd);
+	/* a handle's own error stays the handle's */
+	errno = 0;
+	CHECK(vfiobar_region(fake, 7, NULL) == -1);
+	CHECK(strstr(vfiobar_last_error(NULL), "not a VFIO PCI device") !=
+	      NULL);
+
 	CHECK(!strcmp(vfiobar_path_name(VFIOBAR_PATH_CDEV), "cdev"));
 	CHECK(!strcmp(vfiobar_path_name(VFIOBAR_PATH_GROUP), "group"));
 	CHECK(!strcmp(vfiobar_path_name(VFIOBAR_PATH_NOIOMMU), "noiommu"));

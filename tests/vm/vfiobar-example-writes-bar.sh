@@ -2,7 +2,9 @@
 # becomes an RDMA memory region in three calls (RDMA device, protection
 # domain, vfiobar_mr_open()), and an RDMA WRITE over rxe loopback puts a
 # message into it. The host finds exactly the message in the BAR's file
-# at that offset, and every other byte still zero.
+# at that offset, and every other byte still zero. The example writes to
+# the MR's addr, which has to be the iova (the BAR offset), not the
+# dma-buf offset 0 that libibverbs 44 stores there.
 
 VM_TOPOLOGY=rootport
 
@@ -14,12 +16,23 @@ host_before() {
 }
 
 guest() {
-	local bdf
+	local bdf out
 
 	vbr_bar_device >/dev/null
 	bdf=$(vbr_pci_find 1af4:1110)
 	vbr_rxe_up
-	vfiobar-write rxe0 "$bdf" "$(vbr_bar_index)" "$EXAMPLE_OFFSET" "$EXAMPLE_MSG"
+	out=$(vfiobar-write rxe0 "$bdf" "$(vbr_bar_index)" "$EXAMPLE_OFFSET" "$EXAMPLE_MSG") || {
+		echo "$out"
+		return 1
+	}
+	echo "$out"
+	case $out in
+	*"(MR addr $EXAMPLE_OFFSET, "*) ;;
+	*)
+		echo "guest: the MR's addr is not its iova $EXAMPLE_OFFSET"
+		return 1
+		;;
+	esac
 }
 
 host_after() {

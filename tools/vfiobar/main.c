@@ -13,16 +13,22 @@
 
 #include "out.h"
 
-int usage(const char *why)
+static void print_usage(FILE *f)
 {
-	if (why)
-		fprintf(stderr, "vfiobar: %s\n", why);
-	fprintf(stderr,
+	fprintf(f,
 		"usage: vfiobar list [--json]\n"
 		"       vfiobar show DEVICE [--json]\n"
 		"       vfiobar export DEVICE BAR OFFSET LENGTH [--rdma RDMA-DEVICE\n"
 		"                      [--hold SECONDS]] [--json]\n"
+		"       vfiobar --help | --version\n"
 		"DEVICE: a PCI address (0000:01:00.0), /dev/vfio/devices/vfioN or vfioN\n");
+}
+
+/* "vfiobar: why" and the usage on stderr; returns 2, the exit status */
+int usage(const char *why)
+{
+	fprintf(stderr, "vfiobar: %s\n", why);
+	print_usage(stderr);
 	return 2;
 }
 
@@ -44,6 +50,7 @@ int main(int argc, char **argv)
 		{ "rdma", required_argument, NULL, 'r' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { 0 };
@@ -60,7 +67,10 @@ int main(int argc, char **argv)
 		} else if (c == 'H') {
 			o.hold = optarg;
 		} else if (c == 'h') {
-			usage(NULL);
+			print_usage(stdout);
+			return 0;
+		} else if (c == 'V') {
+			printf("vfiobar (vfio-bar-rdma) %s\n", VBR_VERSION);
 			return 0;
 		} else {
 			return usage("unknown option");

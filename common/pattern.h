@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Pure helpers of bar-pattern, linked by the unit tests: the test pattern
- * and command-line number parsing.
+ * The BAR test pattern and command-line number parsing: pure helpers of
+ * the tools (bar-pattern, rdmacm-bar, vfiobar, vfiobar-run) and the tests.
  */
 #ifndef VBR_PATTERN_H
 #define VBR_PATTERN_H
