@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "vfiobar.h"
 
@@ -26,8 +27,15 @@ struct vfiobar_device {
 	unsigned long iommu_type; /* VFIO_TYPE1v2_IOMMU or VFIO_NOIOMMU_IOMMU */
 	/* the cdev bind failed with EINVAL: maybe another process has it */
 	bool bind_refused;
-	/* VFIOBAR_PATH_BROKER: the socket to vfiobard */
+	/*
+	 * VFIOBAR_PATH_BROKER: the socket to vfiobard, or -1 between
+	 * connections; the process that opened it; the last request id.
+	 * broker_lock is held across each request and its reply.
+	 */
 	int broker_fd;
+	pid_t broker_pid;
+	uint64_t broker_id;
+	pthread_mutex_t broker_lock;
 	char path[PATH_MAX]; /* as given (cdev) or the PCI address (group) */
 	/* all-zero is PTHREAD_MUTEX_INITIALIZER in glibc */
 	pthread_mutex_t err_lock;

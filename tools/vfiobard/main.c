@@ -20,25 +20,80 @@
 #include "broker_proto.h"
 #include "vfiobard.h"
 
-/* how long one client may stall a request before it is dropped */
-#define CLIENT_TIMEOUT_S 2
-
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reload;
+static const char *config_path;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		stop = 1;
+}
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vfiobard --config FILE [--socket PATH] [--max-clients N]\n"
+		"                [--max-clients-per-uid N]\n"
+		"       vfiobard --help | --version\n"
+		"FILE: lines 'grant DEVICE BAR OFFSET LENGTH uid=N|gid=N'\n"
+		"SIGHUP reloads FILE; an invalid FILE keeps the grants in force.\n");
 }
 
 static int usage(const char *why)
 {
-	if (why)
-		fprintf(stderr, "vfiobard: %s\n", why);
-	fprintf(stderr,
-		"usage: vfiobard --config FILE [--socket PATH]\n"
-		"FILE: lines 'grant DEVICE BAR OFFSET LENGTH uid=N|gid=N'\n");
+	fprintf(stderr, "vfiobard: %s\n", why);
+	print_usage(stderr);
 	return 2;
+}
+
+static int load_grants(const char *path, struct grants *g)
+{
+	char why[256];
+	FILE *f = fopen(path, "re");
+	int ret;
+
+	if (!f) {
+		fprintf(stderr, "vfiobard: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	ret = grants_load(f, g, why, sizeof(why));
+	fclose(f);
+	if (ret)
+		fprintf(stderr, "vfiobard: %s: %s\n", path, why);
+	return ret;
+}
+
+/*
+ * SIGHUP: the grants file again. Only grants on devices the broker holds
+ * take effect; a file that does not parse, or names a device the broker
+ * did not open at start, leaves the old grants in force.
+ */
+static void reload_grants(struct broker *b)
+{
+	struct grants g;
+	size_t i, k;
+
+	if (load_grants(config_path, &g)) {
+		fprintf(stderr, "vfiobard: reload refused, old grants kept\n");
+		return;
+	}
+	for (i = 0; i < g.n; i++) {
+		for (k = 0; k < b->nr_devs; k++)
+			if (!strcmp(b->devs[k].name, g.v[i].device))
+				break;
+		if (k == b->nr_devs) {
+			fprintf(stderr,
+				"vfiobard: reload refused: %s is not held (restart to add a device), old grants kept\n",
+				g.v[i].device);
+			grants_free(&g);
+			return;
+		}
+	}
+	grants_free(&b->grants);
+	b->grants = g;
+	fprintf(stderr, "vfiobard: reloaded %zu grant(s)\n", g.n);
 }
 
 /* the devices the grants name, each opened once */
@@ -82,23 +137,51 @@ static void release(struct broker *b)
 	grants_free(&b->grants);
 }
 
+/*
+ * The socket, mode 0666 from its creation (anyone may ask; the grants
+ * decide who gets what). A live broker on @path keeps it: only a stale
+ * socket, one nobody accepts on, is removed.
+ */
 static int listen_on(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
+	struct stat st;
+	mode_t old;
+	int fd, probe, ret;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "vfiobard: socket path too long: %s\n", path);
 		return -1;
 	}
 	strcpy(sa.sun_path, path);
+	if (!lstat(path, &st)) {
+		if (!S_ISSOCK(st.st_mode)) {
+			fprintf(stderr,
+				"vfiobard: %s exists and is not a socket\n",
+				path);
+			return -1;
+		}
+		probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (probe < 0)
+			return -1;
+		ret = connect(probe, (struct sockaddr *)&sa, sizeof(sa));
+		close(probe);
+		if (!ret || errno != ECONNREFUSED) {
+			fprintf(stderr,
+				"vfiobard: %s: another broker is serving it%s%s\n",
+				path, ret ? ": " : "",
+				ret ? strerror(errno) : "");
+			return -1;
+		}
+		unlink(path);
+	}
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	unlink(path);
-	/* anyone may ask; the grants decide who gets what */
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0666) ||
-	    listen(fd, 16)) {
+	old = umask(0111);
+	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (ret || listen(fd, 64)) {
 		fprintf(stderr, "vfiobard: listening on %s: %s\n", path,
 			strerror(errno));
 		close(fd);
@@ -107,24 +190,17 @@ static int listen_on(const char *path)
 	return fd;
 }
 
-static void serve(struct broker *b, int lfd)
+static int parse_cap(const char *s, unsigned int *out)
 {
-	struct timeval tv = { .tv_sec = CLIENT_TIMEOUT_S };
-	int cfd;
+	char *end;
+	unsigned long v;
 
-	while (!stop) {
-		cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (cfd < 0) {
-			if (errno != EINTR)
-				fprintf(stderr, "vfiobard: accept: %s\n",
-					strerror(errno));
-			continue;
-		}
-		setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		serve_client(b, cfd);
-		close(cfd);
-	}
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || !v || v > 65536)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -132,40 +208,43 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "max-clients", required_argument, NULL, 'm' },
+		{ "max-clients-per-uid", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = NULL, *sock = VFIOBAR_BROKER_SOCKET;
+	const char *sock = VFIOBAR_BROKER_SOCKET;
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct broker b = { 0 };
-	char why[256];
-	FILE *f;
+	struct broker b = { .reload_flag = &reload, .reload = reload_grants };
 	int c, lfd;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == 'c')
-			config = optarg;
-		else if (c == 's')
+		if (c == 'c') {
+			config_path = optarg;
+		} else if (c == 's') {
 			sock = optarg;
-		else if (c == 'h')
-			return usage(NULL) == 2 ? 0 : 1;
-		else
-			return usage("unknown option");
+		} else if (c == 'm' || c == 'u') {
+			if (parse_cap(optarg, c == 'm' ? &b.max_clients :
+							 &b.max_per_uid))
+				return usage("--max-clients* takes 1 to 65536");
+		} else if (c == 'h') {
+			print_usage(stdout);
+			return 0;
+		} else if (c == 'V') {
+			printf("vfiobard %s (protocol %u)\n", VBR_VERSION,
+			       VFIOBAR_BROKER_VERSION);
+			return 0;
+		} else {
+			return usage("unknown option or missing argument");
+		}
 	}
-	if (!config || optind != argc)
-		return usage(config ? "unexpected operand" : "no --config");
-	f = fopen(config, "re");
-	if (!f) {
-		fprintf(stderr, "vfiobard: %s: %s\n", config, strerror(errno));
+	if (!config_path || optind != argc)
+		return usage(config_path ? "unexpected operand" :
+					   "no --config");
+	if (load_grants(config_path, &b.grants))
 		return 1;
-	}
-	c = grants_load(f, &b.grants, why, sizeof(why));
-	fclose(f);
-	if (c) {
-		fprintf(stderr, "vfiobard: %s: %s\n", config, why);
-		return 1;
-	}
 	if (hold_devices(&b)) {
 		release(&b);
 		return 1;
@@ -177,9 +256,11 @@ int main(int argc, char **argv)
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	fprintf(stderr, "vfiobard: serving %zu grant(s) on %s\n", b.grants.n,
 		sock);
-	serve(&b, lfd);
+	if (broker_serve(&b, lfd, &stop))
+		fprintf(stderr, "vfiobard: poll: %s\n", strerror(errno));
 	close(lfd);
 	unlink(sock);
 	/* closing the devices revokes every dma-buf handed out, for good */
