@@ -98,5 +98,19 @@ int main(void)
 		"is not uid=N or gid=N");
 	refused("grant 0000:01:00.0 2 0 1M uid=1 extra\n", "want: grant");
 	refused("grant 0000:01:00.0 2 0 1M uid=1\ngrant x\n", "line 2");
+	/* ids: decimal digits only, and not the overflow ids */
+	refused("grant 0000:01:00.0 2 0 1M uid=1K\n",
+		"line 1: uid=1K is not uid=N or gid=N");
+	refused("grant 0000:01:00.0 2 0 1M uid=0x10\n", "line 1: uid=0x10");
+	refused("grant 0000:01:00.0 2 0 1M uid=1000\ngrant 0000:01:00.0 2 0 1M uid=65534\n",
+		"line 2: uid 65534 is the overflow id");
+	refused("grant 0000:01:00.0 2 0 1M gid=4294967295\n",
+		"line 1: gid 4294967295 is");
+	refused("grant 0000:01:00.0 2 0 1M uid=\n", "line 1: uid= is not");
+	/* ranges: page-aligned offset and length */
+	refused("grant 0000:01:00.0 2 0x800 1M uid=1\n",
+		"line 1: range 0x800+1M is not aligned to 4096 bytes");
+	refused("grant 0000:01:00.0 2 0 4097 uid=1\n",
+		"line 1: range 0+4097 is not aligned");
 	return check_done("test_vfiobar_grants");
 }
