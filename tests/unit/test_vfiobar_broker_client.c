@@ -13,11 +13,16 @@
  *   BAR 3  sends two fds with a success
  *   BAR 4  answers only if the request's offset / 4096 is the pid of the
  *          process that connected (SO_PEERCRED), EACCES otherwise
+ *   BAR 5  closes the connection without an answer (a broker stopping
+ *          with the call in flight)
  *
  * Checked: a handle keeps working across idle periods; a late, foreign or
  * over-stuffed reply never hands a caller a wrong fd and the call after
  * it works; 8 threads x 2,000 exports of distinct offsets on one handle
- * each get their own range; a child after fork() uses its own connection.
+ * each get their own range; a child after fork() uses its own connection;
+ * a call in flight when the broker goes, and a call while it is away, fail
+ * with a sentence that says so, and the handle works again once a broker
+ * listens on the socket anew.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -108,6 +113,10 @@ static void answer(int fd, const struct vfiobar_broker_req *req,
 		close(fds[1]);
 		close(fds[0]);
 		return;
+	case 5:
+		close(fds[0]);
+		shutdown(fd, SHUT_RDWR);
+		return;
 	case 4:
 		if (req->ranges[0].offset / PAGE != (uint64_t)cred->pid) {
 			send_reply(fd, req->id, EACCES, NULL, 0);
@@ -149,6 +158,16 @@ static void *connection(void *arg)
 	}
 	close(fd);
 	return NULL;
+}
+
+static void listen_anew(void)
+{
+	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    listen(lfd, 64)) {
+		perror("stand-in socket");
+		exit(2);
+	}
 }
 
 static void *standin(void *arg)
@@ -261,6 +280,41 @@ static void misbehaving(void)
 	put(dev);
 }
 
+static void must_say(struct vfiobar_device *dev, const char *what)
+{
+	if (!strstr(dev->err, what)) {
+		fprintf(stderr, "FAIL: error '%s' does not say '%s'\n",
+			dev->err, what);
+		check_failures++;
+	}
+}
+
+static void restart(void)
+{
+	struct vfiobar_device *dev = handle();
+	pthread_t th;
+	int ret;
+
+	must(dev, 0, 0x1000);
+	must_fail(dev, 5, 0x2000, ECONNRESET);
+	must_say(dev, "closed the connection before it answered");
+	must(dev, 0, 0x3000);
+	/* the broker stops: its socket goes, and its connections (idle drop) */
+	shutdown(lfd, SHUT_RDWR);
+	close(lfd);
+	unlink(addr.sun_path);
+	usleep(1000 * (IDLE_DROP_MS + 300));
+	ret = export_ok(dev, 0, 0x4000);
+	CHECK(!ret && errno == ENOENT);
+	must_say(dev, "connect to vfiobard at");
+	/* and comes back: the same handle is served again */
+	listen_anew();
+	CHECK(!pthread_create(&th, NULL, standin, NULL));
+	pthread_detach(th);
+	must(dev, 0, 0x5000);
+	put(dev);
+}
+
 static struct vfiobar_device *shared;
 
 static void *exporter(void *arg)
@@ -315,12 +369,7 @@ int main(void)
 		return 2;
 	}
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/sock", dir);
-	lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(lfd, 64)) {
-		perror("stand-in socket");
-		return 2;
-	}
+	listen_anew();
 	setenv("VFIOBAR_BROKER_SOCKET", addr.sun_path, 1);
 	setenv("VFIOBAR_BROKER_TIMEOUT_MS", "300", 1);
 	CHECK(!pthread_create(&th, NULL, standin, NULL));
@@ -328,6 +377,7 @@ int main(void)
 	idle();
 	misbehaving();
 	forked();
+	restart();
 	setenv("VFIOBAR_BROKER_TIMEOUT_MS", "10000", 1);
 	threads();
 
