@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "pci_addr.h"
 #include "vfiobar.h"
 
 #define VFIOBAR_ERR_LEN 256
@@ -68,8 +69,6 @@ int vfiobar_broker_export(struct vfiobar_device *dev, unsigned int bar,
 
 /* sysfs.c: @root is "/sys" but for the tests' fixture trees */
 #define VFIOBAR_SYSFS "/sys"
-#define VFIOBAR_PCI_ADDR_LEN 13 /* "DDDD:BB:DD.F" */
-bool vfiobar_parse_pci_addr(const char *s, char *out, size_t len);
 int vfiobar_sysfs_driver(const char *root, const char *addr, char *drv,
 			 size_t len);
 int vfiobar_sysfs_cdev(const char *root, const char *addr, char *name,

@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vfiobar.h>
 
 #include "grants.h"
 #include "pattern.h"
-#include "vfiobar_int.h"
+#include "pci_addr.h"
 
 #define MAX_WORDS 7
 

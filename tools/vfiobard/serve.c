@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "broker_proto.h"
-#include "vfiobar_int.h"
+#include "pci_addr.h"
 #include "vfiobard.h"
 
 void broker_log(const char *fmt, ...)
