@@ -44,6 +44,13 @@ int broker_reply(int fd, uint64_t id, int status, int dmabuf, const char *msg);
 void broker_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * The listening socket at @path, mode 0666 from its creation: its fd, or
+ * -1 with a sentence on stderr. A socket some broker accepts on is left
+ * alone (-1); a stale one is replaced; anything else at @path is refused.
+ */
+int broker_listen(const char *path);
+
+/*
  * Serve the listening socket @lfd, all clients at once, until *@stop is
  * set (looked at least every 100 ms). Idle clients stay connected as long
  * as they like; nothing a client sends or withholds delays another. 0, or
