@@ -149,6 +149,30 @@ void grants_free(struct grants *g)
 	g->n = 0;
 }
 
+int grants_replace(struct grants *cur, FILE *f,
+		   bool (*accept)(const struct grant *g, void *arg), void *arg,
+		   char *why, size_t why_len)
+{
+	struct grants g;
+	size_t i;
+
+	if (grants_load(f, &g, why, why_len))
+		return -1;
+	for (i = 0; accept && i < g.n; i++) {
+		if (!accept(&g.v[i], arg)) {
+			snprintf(
+				why, why_len,
+				"grant %zu: device %s is not held (restart to add a device)",
+				i + 1, g.v[i].device);
+			grants_free(&g);
+			return -1;
+		}
+	}
+	grants_free(cur);
+	*cur = g;
+	return 0;
+}
+
 static bool inside(const struct grant *g, const struct grant_range *r)
 {
 	uint64_t end;

@@ -65,6 +65,17 @@ static int load_grants(const char *path, struct grants *g)
 	return ret;
 }
 
+static bool held(const struct grant *g, void *arg)
+{
+	const struct broker *b = arg;
+	size_t k;
+
+	for (k = 0; k < b->nr_devs; k++)
+		if (!strcmp(b->devs[k].name, g->device))
+			return true;
+	return false;
+}
+
 /*
  * SIGHUP: the grants file again. Only grants on devices the broker holds
  * take effect; a file that does not parse, or names a device the broker
@@ -72,28 +83,23 @@ static int load_grants(const char *path, struct grants *g)
  */
 static void reload_grants(struct broker *b)
 {
-	struct grants g;
-	size_t i, k;
+	char why[256];
+	FILE *f = fopen(config_path, "re");
+	int ret;
 
-	if (load_grants(config_path, &g)) {
-		fprintf(stderr, "vfiobard: reload refused, old grants kept\n");
+	if (!f) {
+		fprintf(stderr, "vfiobard: reload: %s: %s; old grants kept\n",
+			config_path, strerror(errno));
 		return;
 	}
-	for (i = 0; i < g.n; i++) {
-		for (k = 0; k < b->nr_devs; k++)
-			if (!strcmp(b->devs[k].name, g.v[i].device))
-				break;
-		if (k == b->nr_devs) {
-			fprintf(stderr,
-				"vfiobard: reload refused: %s is not held (restart to add a device), old grants kept\n",
-				g.v[i].device);
-			grants_free(&g);
-			return;
-		}
-	}
-	grants_free(&b->grants);
-	b->grants = g;
-	fprintf(stderr, "vfiobard: reloaded %zu grant(s)\n", g.n);
+	ret = grants_replace(&b->grants, f, held, b, why, sizeof(why));
+	fclose(f);
+	if (ret)
+		fprintf(stderr, "vfiobard: reload: %s: %s; old grants kept\n",
+			config_path, why);
+	else
+		fprintf(stderr, "vfiobard: reloaded %zu grant(s)\n",
+			b->grants.n);
 }
 
 /* the devices the grants name, each opened once */
