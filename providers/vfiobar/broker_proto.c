@@ -57,6 +57,10 @@ int vfiobar_broker_check_req(const void *buf, size_t len, char *why,
 			 req.nr_ranges, want);
 		return EPROTO;
 	}
+	if (!req.id) {
+		snprintf(why, why_len, "request id 0");
+		return EINVAL;
+	}
 	if (!memchr(req.device, '\0', sizeof(req.device)) || !req.device[0]) {
 		snprintf(why, why_len, "device name not terminated or empty");
 		return EINVAL;

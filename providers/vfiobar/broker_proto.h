@@ -3,6 +3,11 @@
  * The vfiobard wire format: one request, one reply, each a single
  * SOCK_SEQPACKET record in host byte order (both ends are on one host).
  * A successful reply carries the dma-buf fd as SCM_RIGHTS.
+ *
+ * Version 2: every request carries an id, nonzero, that its reply echoes;
+ * a client takes no reply whose id is not that of the request it waits
+ * on. A reply with id 0 answers no request: the broker refuses the
+ * connection itself (too many connections) and closes it.
  */
 #ifndef VFIOBAR_BROKER_PROTO_H
 #define VFIOBAR_BROKER_PROTO_H
@@ -11,7 +16,7 @@
 #include <stdint.h>
 
 #define VFIOBAR_BROKER_MAGIC 0x52424656u /* "VFBR" */
-#define VFIOBAR_BROKER_VERSION 1
+#define VFIOBAR_BROKER_VERSION 2
 #define VFIOBAR_BROKER_NAME_LEN 64
 #define VFIOBAR_BROKER_MAX_RANGES 64
 #define VFIOBAR_BROKER_MSG_LEN 224
@@ -28,6 +33,7 @@ struct vfiobar_broker_req {
 	uint16_t nr_ranges;
 	uint32_t bar;
 	uint32_t open_flags;
+	uint64_t id; /* echoed in the reply; never 0 */
 	char device[VFIOBAR_BROKER_NAME_LEN]; /* NUL-terminated */
 	struct vfiobar_broker_range ranges[];
 };
@@ -37,6 +43,8 @@ struct vfiobar_broker_reply {
 	uint16_t version;
 	uint16_t reserved;
 	int32_t status; /* 0, or the errno of the refusal */
+	uint32_t reserved2;
+	uint64_t id; /* the request's, or 0 for a refused connection */
 	char msg[VFIOBAR_BROKER_MSG_LEN]; /* NUL-terminated sentence */
 };
 

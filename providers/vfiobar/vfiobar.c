@@ -30,6 +30,7 @@ static struct vfiobar_device *device_alloc(void)
 	dev->group_fd = -1;
 	dev->broker_fd = -1;
 	pthread_mutex_init(&dev->err_lock, NULL);
+	pthread_mutex_init(&dev->broker_lock, NULL);
 	return dev;
 }
 
@@ -58,6 +59,7 @@ static void device_release(struct vfiobar_device *dev)
 	int saved = errno;
 
 	close_fds(dev);
+	pthread_mutex_destroy(&dev->broker_lock);
 	pthread_mutex_destroy(&dev->err_lock);
 	free(dev);
 	errno = saved;

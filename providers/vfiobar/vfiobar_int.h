@@ -6,7 +6,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
+#include "pci_addr.h"
 #include "vfiobar.h"
 
 #define VFIOBAR_ERR_LEN 256
@@ -26,8 +28,15 @@ struct vfiobar_device {
 	unsigned long iommu_type; /* VFIO_TYPE1v2_IOMMU or VFIO_NOIOMMU_IOMMU */
 	/* the cdev bind failed with EINVAL: maybe another process has it */
 	bool bind_refused;
-	/* VFIOBAR_PATH_BROKER: the socket to vfiobard */
+	/*
+	 * VFIOBAR_PATH_BROKER: the socket to vfiobard, or -1 between
+	 * connections; the process that opened it; the last request id.
+	 * broker_lock is held across each request and its reply.
+	 */
 	int broker_fd;
+	pid_t broker_pid;
+	uint64_t broker_id;
+	pthread_mutex_t broker_lock;
 	char path[PATH_MAX]; /* as given (cdev) or the PCI address (group) */
 	/* all-zero is PTHREAD_MUTEX_INITIALIZER in glibc */
 	pthread_mutex_t err_lock;
@@ -61,8 +70,6 @@ int vfiobar_broker_export(struct vfiobar_device *dev, unsigned int bar,
 
 /* sysfs.c: @root is "/sys" but for the tests' fixture trees */
 #define VFIOBAR_SYSFS "/sys"
-#define VFIOBAR_PCI_ADDR_LEN 13 /* "DDDD:BB:DD.F" */
-bool vfiobar_parse_pci_addr(const char *s, char *out, size_t len);
 int vfiobar_sysfs_driver(const char *root, const char *addr, char *drv,
 			 size_t len);
 int vfiobar_sysfs_cdev(const char *root, const char *addr, char *name,

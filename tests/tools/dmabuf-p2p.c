@@ -8,7 +8,10 @@
  *
  *   dmabuf-p2p write|read|info|refused --device DEV [--bar N]
  *              --ranges OFF:LEN[,OFF:LEN...] [--offset O] [--length L]
- *              [--seed S]
+ *              [--seed S] [--again SECONDS]: write --again exports a
+ *              second dma-buf SECONDS later on the same handle, writes
+ *              seed S+1 right after the first window, and reads the
+ *              first dma-buf back
  *   dmabuf-p2p revoke --path PATH [--defer-unmap] (same options): PATH
  *              is one of memory-disable, d3hot, runtime-pm,
  *              runtime-pm-wakeup (access blocked, then given back), reset, hot-reset, flr (one call blocks and
@@ -47,7 +50,7 @@ void usage(void)
 		"                          runtime-pm-wakeup|reset|hot-reset|flr|\n"
 		"                          close|unbind]\n"
 		"                  [--importer static|pinned] [--iterations N]\n"
-		"                  [--defer-unmap]\n");
+		"                  [--defer-unmap] [--again SECONDS]\n");
 	exit(2);
 }
 
@@ -93,6 +96,32 @@ static void cmd_transfer(struct ctx *c, const char *cmd)
 	}
 }
 
+/*
+ * --again S: with the first dma-buf still open, S seconds idle, then a
+ * second export on the same handle, written with seed + 1 right after
+ * the first window; then the first dma-buf imported again and read back.
+ */
+static void write_again(struct ctx *c, unsigned int seconds)
+{
+	int first = c->dmabuf;
+
+	sleep(seconds);
+	export(c);
+	expect(!edu_release(c->edu), "edu lets go of the first dma-buf");
+	import(c);
+	c->offset += c->length;
+	c->seed++;
+	expect(!dma_write(c, c->seed), "DMA into the second dma-buf");
+	close(c->dmabuf);
+	expect(!edu_release(c->edu), "edu lets go of the second dma-buf");
+	c->dmabuf = first;
+	import(c);
+	c->offset -= c->length;
+	c->seed--;
+	expect(!dma_check(c, c->seed), "the first dma-buf still works");
+	printf("again: two dma-bufs %u s apart on one handle\n", seconds);
+}
+
 static void parse_ranges(struct ctx *c, char *s)
 {
 	char *tok, *save = NULL;
@@ -124,11 +153,13 @@ int main(int argc, char **argv)
 		{ "importer", required_argument, NULL, 'i' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "defer-unmap", no_argument, NULL, 'u' },
+		{ "again", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctx c = {
 		.bar = 2, .length = 4096, .seed = 1, .dmabuf = -1, .edu = -1
 	};
+	unsigned int again = 0;
 	uint64_t v;
 	const char *cmd;
 	int opt;
@@ -155,10 +186,13 @@ int main(int argc, char **argv)
 		case 'l':
 		case 's':
 		case 'n':
+		case 'a':
 			if (parse_number(optarg, &v))
 				usage();
 			if (opt == 'n')
 				c.iterations = v > 100000 ? 0 : v;
+			else if (opt == 'a')
+				again = v > 3600 ? 0 : (unsigned int)v;
 			else if (opt == 'b')
 				c.bar = v;
 			else if (opt == 'o')
@@ -186,6 +220,8 @@ int main(int argc, char **argv)
 		usage();
 	if (c.defer_unmap && strcmp(cmd, "revoke"))
 		usage();
+	if (again && strcmp(cmd, "write"))
+		usage();
 
 	open_device(&c);
 	if (!strcmp(cmd, "born-revoked")) {
@@ -198,6 +234,8 @@ int main(int argc, char **argv)
 		export(&c);
 		import(&c);
 		cmd_transfer(&c, cmd);
+		if (again)
+			write_again(&c, again);
 	}
 	edu_release(c.edu);
 	if (c.dmabuf >= 0)

@@ -21,14 +21,16 @@
 #define OFF_NR 6
 #define OFF_BAR 8
 #define OFF_FLAGS 12
-#define OFF_DEVICE 16
-#define REQ_HDR (16 + VFIOBAR_BROKER_NAME_LEN)
+#define OFF_ID 16
+#define OFF_DEVICE 24
+#define REQ_HDR (24 + VFIOBAR_BROKER_NAME_LEN)
 #define RANGE_SIZE 16
 
 static size_t build(unsigned char *buf, unsigned int nr)
 {
 	uint32_t magic = VFIOBAR_BROKER_MAGIC, bar = 2, flags = O_RDWR;
 	uint16_t version = VFIOBAR_BROKER_VERSION, n = (uint16_t)nr;
+	uint64_t id = 7;
 	unsigned int i;
 
 	memset(buf, 0, REQ_HDR + nr * RANGE_SIZE);
@@ -37,6 +39,7 @@ static size_t build(unsigned char *buf, unsigned int nr)
 	memcpy(buf + OFF_NR, &n, 2);
 	memcpy(buf + OFF_BAR, &bar, 4);
 	memcpy(buf + OFF_FLAGS, &flags, 4);
+	memcpy(buf + OFF_ID, &id, 8);
 	strcpy((char *)buf + OFF_DEVICE, "0000:01:00.0");
 	for (i = 0; i < nr; i++) {
 		uint64_t off = (uint64_t)i << 12, len = 0x1000;
@@ -113,6 +116,10 @@ int main(void)
 	v = O_RDWR | O_NONBLOCK;
 	memcpy(buf + OFF_FLAGS, &v, 4);
 	CHECK_EQ(check(buf, len), EINVAL);
+	/* id 0 is the broker's own (a refused connection): no request's */
+	len = build(buf, 1);
+	memset(buf + OFF_ID, 0, 8);
+	CHECK_EQ(check(buf, len), EINVAL);
 
 	/* bounded fuzz: random bytes over a valid header, random lengths */
 	for (it = 0; it < 20000; it++) {
@@ -155,7 +162,7 @@ int main(void)
 						    sizeof(why)),
 			 EPROTO);
 		r.msg[0] = '\0';
-		r.version = 2;
+		r.version = 1;
 		CHECK_EQ(vfiobar_broker_check_reply(&r, sizeof(r), why,
 						    sizeof(why)),
 			 EPROTO);

@@ -42,6 +42,45 @@ static bool allow(const struct grants *g, const char *dev, unsigned int bar,
 	return grants_allow(g, dev, bar, uid, gid, &r, 1, why, 200);
 }
 
+static bool only_01(const struct grant *g, void *arg)
+{
+	(void)arg;
+	return !strcmp(g->device, "0000:01:00.0");
+}
+
+/* a reload keeps the grants in force unless the new file is whole */
+static void reload(void)
+{
+	static const char good[] = "grant 01:00.0 2 0 1M uid=7\n";
+	static const char bad[] = "grant 01:00.0 2 0 1M uid=8\ngrant x\n";
+	static const char other[] = "grant 02:00.0 2 0 1M uid=9\n";
+	static const char next[] = "grant 01:00.0 4 0 2M gid=5\n";
+	struct grants g;
+	char why[200] = "";
+	FILE *f;
+
+	CHECK_EQ(load(good, &g, why, sizeof(why)), 0);
+	f = fmemopen((void *)bad, strlen(bad), "r");
+	CHECK_EQ(grants_replace(&g, f, only_01, NULL, why, sizeof(why)), -1);
+	fclose(f);
+	CHECK(strstr(why, "line 2"));
+	CHECK_EQ(g.n, 1);
+	CHECK_EQ(g.v[0].id, 7);
+	f = fmemopen((void *)other, strlen(other), "r");
+	CHECK_EQ(grants_replace(&g, f, only_01, NULL, why, sizeof(why)), -1);
+	fclose(f);
+	CHECK(strstr(why, "0000:02:00.0 is not held"));
+	CHECK_EQ(g.n, 1);
+	CHECK_EQ(g.v[0].id, 7);
+	f = fmemopen((void *)next, strlen(next), "r");
+	CHECK_EQ(grants_replace(&g, f, only_01, NULL, why, sizeof(why)), 0);
+	fclose(f);
+	CHECK_EQ(g.n, 1);
+	CHECK(g.v[0].is_gid && g.v[0].id == 5 && g.v[0].bar == 4 &&
+	      g.v[0].length == 0x200000);
+	grants_free(&g);
+}
+
 int main(void)
 {
 	static const char conf[] =
@@ -98,5 +137,20 @@ int main(void)
 		"is not uid=N or gid=N");
 	refused("grant 0000:01:00.0 2 0 1M uid=1 extra\n", "want: grant");
 	refused("grant 0000:01:00.0 2 0 1M uid=1\ngrant x\n", "line 2");
+	/* ids: decimal digits only, and not the overflow ids */
+	refused("grant 0000:01:00.0 2 0 1M uid=1K\n",
+		"line 1: uid=1K is not uid=N or gid=N");
+	refused("grant 0000:01:00.0 2 0 1M uid=0x10\n", "line 1: uid=0x10");
+	refused("grant 0000:01:00.0 2 0 1M uid=1000\ngrant 0000:01:00.0 2 0 1M uid=65534\n",
+		"line 2: uid 65534 is the overflow id");
+	refused("grant 0000:01:00.0 2 0 1M gid=4294967295\n",
+		"line 1: gid 4294967295 is");
+	refused("grant 0000:01:00.0 2 0 1M uid=\n", "line 1: uid= is not");
+	/* ranges: page-aligned offset and length */
+	refused("grant 0000:01:00.0 2 0x800 1M uid=1\n",
+		"line 1: range 0x800+1M is not aligned to 4096 bytes");
+	refused("grant 0000:01:00.0 2 0 4097 uid=1\n",
+		"line 1: range 0+4097 is not aligned");
+	reload();
 	return check_done("test_vfiobar_grants");
 }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* vfiobard: the grants file and the check of a request against it. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vfiobar.h>
 
 #include "grants.h"
 #include "pattern.h"
-#include "vfiobar_int.h"
+#include "pci_addr.h"
 
 #define MAX_WORDS 7
 
@@ -24,20 +26,42 @@ static int split(char *line, char **w)
 	return n;
 }
 
-static int parse_who(const char *s, struct grant *g)
+/* grants are page-granular, as the dma-bufs they allow */
+#define GRANT_ALIGN 4096u
+/* the ids the kernel reports for an id it cannot map */
+#define OVERFLOW_ID 65534u
+
+/* uid=N or gid=N, N plain decimal digits; a sentence in @why if not */
+static int parse_who(const char *s, struct grant *g, char *why, size_t len)
 {
-	uint64_t id;
+	unsigned long long id;
+	const char *p;
 
 	if (!strncmp(s, "uid=", 4))
 		g->is_gid = false;
 	else if (!strncmp(s, "gid=", 4))
 		g->is_gid = true;
 	else
+		goto bad;
+	for (p = s + 4; *p >= '0' && *p <= '9'; p++)
+		;
+	if (p == s + 4 || *p || p - (s + 4) > 10)
+		goto bad;
+	id = strtoull(s + 4, NULL, 10);
+	if (id > UINT32_MAX)
+		goto bad;
+	if (id == UINT32_MAX || id == OVERFLOW_ID) {
+		snprintf(
+			why, len,
+			"%s %llu is the overflow id or (uid_t)-1, which names no one",
+			g->is_gid ? "gid" : "uid", id);
 		return -1;
-	if (parse_number(s + 4, &id) || id > UINT32_MAX)
-		return -1;
+	}
 	g->id = (uint32_t)id;
 	return 0;
+bad:
+	snprintf(why, len, "%s is not uid=N or gid=N (N in decimal)", s);
+	return -1;
 }
 
 /* one non-empty line into @g; a sentence in @why if it does not parse */
@@ -67,11 +91,12 @@ static int parse_line(char *line, struct grant *g, char *why, size_t len)
 			 w[4]);
 		return -1;
 	}
-	if (parse_who(w[5], g)) {
-		snprintf(why, len, "%s is not uid=N or gid=N", w[5]);
+	if ((g->offset | g->length) % GRANT_ALIGN) {
+		snprintf(why, len, "range %s+%s is not aligned to %u bytes",
+			 w[3], w[4], GRANT_ALIGN);
 		return -1;
 	}
-	return 0;
+	return parse_who(w[5], g, why, len);
 }
 
 int grants_load(FILE *f, struct grants *out, char *why, size_t why_len)
@@ -122,6 +147,30 @@ void grants_free(struct grants *g)
 	free(g->v);
 	g->v = NULL;
 	g->n = 0;
+}
+
+int grants_replace(struct grants *cur, FILE *f,
+		   bool (*accept)(const struct grant *g, void *arg), void *arg,
+		   char *why, size_t why_len)
+{
+	struct grants g;
+	size_t i;
+
+	if (grants_load(f, &g, why, why_len))
+		return -1;
+	for (i = 0; accept && i < g.n; i++) {
+		if (!accept(&g.v[i], arg)) {
+			snprintf(
+				why, why_len,
+				"grant %zu: device %s is not held (restart to add a device)",
+				i + 1, g.v[i].device);
+			grants_free(&g);
+			return -1;
+		}
+	}
+	grants_free(cur);
+	*cur = g;
+	return 0;
 }
 
 static bool inside(const struct grant *g, const struct grant_range *r)

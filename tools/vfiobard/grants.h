@@ -33,6 +33,14 @@ struct grants {
 /* 0, or -1 with the line number and reason in @why */
 int grants_load(FILE *f, struct grants *out, char *why, size_t why_len);
 void grants_free(struct grants *g);
+/*
+ * A reload: the grants of @f replace @cur if they load and @accept (when
+ * not NULL) takes each; otherwise @cur stays as it was and -1 with the
+ * reason in @why.
+ */
+int grants_replace(struct grants *cur, FILE *f,
+		   bool (*accept)(const struct grant *g, void *arg), void *arg,
+		   char *why, size_t why_len);
 
 struct grant_range {
 	uint64_t offset, length;

@@ -20,25 +20,86 @@
 #include "broker_proto.h"
 #include "vfiobard.h"
 
-/* how long one client may stall a request before it is dropped */
-#define CLIENT_TIMEOUT_S 2
-
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reload;
+static const char *config_path;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		stop = 1;
+}
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vfiobard --config FILE [--socket PATH] [--max-clients N]\n"
+		"                [--max-clients-per-uid N]\n"
+		"       vfiobard --help | --version\n"
+		"FILE: lines 'grant DEVICE BAR OFFSET LENGTH uid=N|gid=N'\n"
+		"SIGHUP reloads FILE; an invalid FILE keeps the grants in force.\n");
 }
 
 static int usage(const char *why)
 {
-	if (why)
-		fprintf(stderr, "vfiobard: %s\n", why);
-	fprintf(stderr,
-		"usage: vfiobard --config FILE [--socket PATH]\n"
-		"FILE: lines 'grant DEVICE BAR OFFSET LENGTH uid=N|gid=N'\n");
+	fprintf(stderr, "vfiobard: %s\n", why);
+	print_usage(stderr);
 	return 2;
+}
+
+static int load_grants(const char *path, struct grants *g)
+{
+	char why[256];
+	FILE *f = fopen(path, "re");
+	int ret;
+
+	if (!f) {
+		fprintf(stderr, "vfiobard: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	ret = grants_load(f, g, why, sizeof(why));
+	fclose(f);
+	if (ret)
+		fprintf(stderr, "vfiobard: %s: %s\n", path, why);
+	return ret;
+}
+
+static bool held(const struct grant *g, void *arg)
+{
+	const struct broker *b = arg;
+	size_t k;
+
+	for (k = 0; k < b->nr_devs; k++)
+		if (!strcmp(b->devs[k].name, g->device))
+			return true;
+	return false;
+}
+
+/*
+ * SIGHUP: the grants file again. Only grants on devices the broker holds
+ * take effect; a file that does not parse, or names a device the broker
+ * did not open at start, leaves the old grants in force.
+ */
+static void reload_grants(struct broker *b)
+{
+	char why[256];
+	FILE *f = fopen(config_path, "re");
+	int ret;
+
+	if (!f) {
+		fprintf(stderr, "vfiobard: reload: %s: %s; old grants kept\n",
+			config_path, strerror(errno));
+		return;
+	}
+	ret = grants_replace(&b->grants, f, held, b, why, sizeof(why));
+	fclose(f);
+	if (ret)
+		fprintf(stderr, "vfiobard: reload: %s: %s; old grants kept\n",
+			config_path, why);
+	else
+		fprintf(stderr, "vfiobard: reloaded %zu grant(s)\n",
+			b->grants.n);
 }
 
 /* the devices the grants name, each opened once */
@@ -82,49 +143,17 @@ static void release(struct broker *b)
 	grants_free(&b->grants);
 }
 
-static int listen_on(const char *path)
+static int parse_cap(const char *s, unsigned int *out)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
+	char *end;
+	unsigned long v;
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "vfiobard: socket path too long: %s\n", path);
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || !v || v > 65536)
 		return -1;
-	}
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	unlink(path);
-	/* anyone may ask; the grants decide who gets what */
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || chmod(path, 0666) ||
-	    listen(fd, 16)) {
-		fprintf(stderr, "vfiobard: listening on %s: %s\n", path,
-			strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void serve(struct broker *b, int lfd)
-{
-	struct timeval tv = { .tv_sec = CLIENT_TIMEOUT_S };
-	int cfd;
-
-	while (!stop) {
-		cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (cfd < 0) {
-			if (errno != EINTR)
-				fprintf(stderr, "vfiobard: accept: %s\n",
-					strerror(errno));
-			continue;
-		}
-		setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		setsockopt(cfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		serve_client(b, cfd);
-		close(cfd);
-	}
+	*out = (unsigned int)v;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -132,54 +161,59 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "max-clients", required_argument, NULL, 'm' },
+		{ "max-clients-per-uid", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = NULL, *sock = VFIOBAR_BROKER_SOCKET;
+	const char *sock = VFIOBAR_BROKER_SOCKET;
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct broker b = { 0 };
-	char why[256];
-	FILE *f;
+	struct broker b = { .reload_flag = &reload, .reload = reload_grants };
 	int c, lfd;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == 'c')
-			config = optarg;
-		else if (c == 's')
+		if (c == 'c') {
+			config_path = optarg;
+		} else if (c == 's') {
 			sock = optarg;
-		else if (c == 'h')
-			return usage(NULL) == 2 ? 0 : 1;
-		else
-			return usage("unknown option");
+		} else if (c == 'm' || c == 'u') {
+			if (parse_cap(optarg, c == 'm' ? &b.max_clients :
+							 &b.max_per_uid))
+				return usage("--max-clients* takes 1 to 65536");
+		} else if (c == 'h') {
+			print_usage(stdout);
+			return 0;
+		} else if (c == 'V') {
+			printf("vfiobard %s (protocol %u)\n", VBR_VERSION,
+			       VFIOBAR_BROKER_VERSION);
+			return 0;
+		} else {
+			return usage("unknown option or missing argument");
+		}
 	}
-	if (!config || optind != argc)
-		return usage(config ? "unexpected operand" : "no --config");
-	f = fopen(config, "re");
-	if (!f) {
-		fprintf(stderr, "vfiobard: %s: %s\n", config, strerror(errno));
+	if (!config_path || optind != argc)
+		return usage(config_path ? "unexpected operand" :
+					   "no --config");
+	if (load_grants(config_path, &b.grants))
 		return 1;
-	}
-	c = grants_load(f, &b.grants, why, sizeof(why));
-	fclose(f);
-	if (c) {
-		fprintf(stderr, "vfiobard: %s: %s\n", config, why);
-		return 1;
-	}
 	if (hold_devices(&b)) {
 		release(&b);
 		return 1;
 	}
-	lfd = listen_on(sock);
+	lfd = broker_listen(sock);
 	if (lfd < 0) {
 		release(&b);
 		return 1;
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	fprintf(stderr, "vfiobard: serving %zu grant(s) on %s\n", b.grants.n,
 		sock);
-	serve(&b, lfd);
+	if (broker_serve(&b, lfd, &stop))
+		fprintf(stderr, "vfiobard: poll: %s\n", strerror(errno));
 	close(lfd);
 	unlink(sock);
 	/* closing the devices revokes every dma-buf handed out, for good */

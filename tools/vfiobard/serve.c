@@ -1,25 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * vfiobard: one client's requests. Each is checked (wire format, then the
+ * vfiobard: one client's request. It is checked (wire format, then the
  * peer's credentials against the grants), exported on the broker's own
  * handle, and answered with the dma-buf fd or the reason it was refused.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "broker_proto.h"
-#include "vfiobar_int.h"
+#include "pci_addr.h"
 #include "vfiobard.h"
 
-static void reply(int fd, int status, int dmabuf, const char *msg)
+void broker_log(const char *fmt, ...)
+{
+	char raw[512], out[4 * sizeof(raw)], *o = out;
+	const unsigned char *p;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	/* client-supplied bytes never reach the log as control characters */
+	for (p = (const unsigned char *)raw; *p; p++) {
+		if (isprint(*p) && *p != '\\')
+			*o++ = (char)*p;
+		else
+			o += sprintf(o, "\\x%02x", *p);
+	}
+	*o = '\0';
+	fprintf(stderr, "vfiobard: %s\n", out);
+}
+
+int broker_reply(int fd, uint64_t id, int status, int dmabuf, const char *msg)
 {
 	struct vfiobar_broker_reply r = {
 		.magic = VFIOBAR_BROKER_MAGIC,
 		.version = VFIOBAR_BROKER_VERSION,
 		.status = status,
+		.id = id,
 	};
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -40,9 +63,16 @@ static void reply(int fd, int status, int dmabuf, const char *msg)
 		cm->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(cm), &dmabuf, sizeof(int));
 	}
-	/* a client that went away: nothing to do but drop it */
-	if (sendmsg(fd, &m, MSG_NOSIGNAL) < 0)
-		fprintf(stderr, "vfiobard: reply lost: %s\n", strerror(errno));
+	/*
+	 * Never blocks: a client has one request at a time, so a full
+	 * socket buffer means it does not read its replies. A client that
+	 * went away or stalls: nothing to do but drop it.
+	 */
+	if (sendmsg(fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		broker_log("reply lost: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static struct held_device *find(struct broker *b, const char *name)
@@ -96,46 +126,35 @@ static int handle(struct broker *b, const struct vfiobar_broker_req *req,
 	return fd;
 }
 
-void serve_client(struct broker *b, int fd)
+int serve_record(struct broker *b, int fd, const struct ucred *cred,
+		 const void *buf, ssize_t n)
 {
-	union {
-		unsigned char buf[VFIOBAR_BROKER_REQ_MAX];
-		struct vfiobar_broker_req req;
-	} u;
 	char why[VFIOBAR_BROKER_MSG_LEN];
-	struct ucred cred;
-	socklen_t clen = sizeof(cred);
-	int status, dmabuf;
-	ssize_t n;
+	struct vfiobar_broker_req req;
+	uint64_t id = 0;
+	int status, dmabuf = -1, ret;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen)) {
-		fprintf(stderr, "vfiobard: SO_PEERCRED: %s\n", strerror(errno));
-		return;
+	status = (size_t)n > VFIOBAR_BROKER_REQ_MAX ?
+			 E2BIG :
+			 vfiobar_broker_check_req(buf, (size_t)n, why,
+						  sizeof(why));
+	if (status == E2BIG && (size_t)n > VFIOBAR_BROKER_REQ_MAX)
+		snprintf(why, sizeof(why), "request of %zd bytes, at most %zu",
+			 n, VFIOBAR_BROKER_REQ_MAX);
+	/* the id of a record too short to hold one stays 0 */
+	if ((size_t)n >= sizeof(req)) {
+		memcpy(&req, buf, sizeof(req));
+		id = req.id;
 	}
-	for (;;) {
-		/* MSG_TRUNC: the real length of a record too long to keep */
-		n = recv(fd, u.buf, sizeof(u.buf), MSG_TRUNC);
-		if (n <= 0)
-			return;
-		status = (size_t)n > sizeof(u.buf) ?
-				 E2BIG :
-				 vfiobar_broker_check_req(u.buf, (size_t)n, why,
-							  sizeof(why));
-		if (status == E2BIG && (size_t)n > sizeof(u.buf))
-			snprintf(why, sizeof(why),
-				 "request of %zd bytes, at most %zu", n,
-				 sizeof(u.buf));
-		dmabuf = -1;
-		if (!status)
-			dmabuf = handle(b, &u.req, &cred, why, sizeof(why),
-					&status);
-		fprintf(stderr, "vfiobard: pid %d uid %u: %s%s\n",
-			(int)cred.pid, (unsigned int)cred.uid,
-			status ? "refused: " : "dma-buf for ",
-			status ? why : u.req.device);
-		reply(fd, status, dmabuf, status ? why : "ok");
-		/* the client has its own reference now */
-		if (dmabuf >= 0)
-			close(dmabuf);
-	}
+	if (!status)
+		dmabuf = handle(b, buf, cred, why, sizeof(why), &status);
+	broker_log("pid %d uid %u: %s%s", (int)cred->pid,
+		   (unsigned int)cred->uid,
+		   status ? "refused: " : "dma-buf for ",
+		   status ? why : req.device);
+	ret = broker_reply(fd, id, status, dmabuf, status ? why : "ok");
+	/* the client has its own reference now */
+	if (dmabuf >= 0)
+		close(dmabuf);
+	return ret;
 }
