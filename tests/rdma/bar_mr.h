@@ -114,6 +114,16 @@ void bar_mr_expect_state(struct bar_mr *m, uint32_t want,
  */
 void bar_mr_expect_restrack(struct bar_mr *m, uint32_t want,
 			    const struct rxevbr_mr_attr *info);
+/* What "rdma -dd resource show mr" printed for the BAR MR. */
+struct bar_mr_restrack {
+	unsigned int lines; /* entries with the BAR MR's rkey */
+	char state[32], inval[32], faults[32]; /* "" when missing */
+};
+
+/* Run the rdma tool once: 0, or -1 if it could not run or failed. */
+int bar_mr_restrack_read(struct bar_mr *m, struct bar_mr_restrack *r);
+/* The name the kernel prints for an MR state. */
+const char *bar_mr_state_name(uint32_t state);
 /* Memory decode off (access revoked) or on, through VFIO. */
 void bar_mr_decode(struct bar_mr *m, bool on);
 /* Set the NVMe PMR's enable bit again, if the BAR is one. */

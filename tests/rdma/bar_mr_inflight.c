@@ -11,7 +11,11 @@
  *
  *  1. one packet stalled for INFLIGHT_ONE_MS: the revoke must take at
  *     least what was left of the stall, the write must still complete,
- *     and the host finds its bytes in the BAR;
+ *     and the host finds its bytes in the BAR. Meanwhile, with the
+ *     revoke holding the dma-buf's reservation lock while it waits,
+ *     "rdma -dd resource show mr" must show the MR and return long
+ *     before the revoke does: reading the MR list never waits for a
+ *     revoke;
  *  2. a write of L bytes, every packet stalled for INFLIGHT_EACH_MS: the
  *     revoke must return after the packet in flight, not after the rest
  *     of the transfer, and no later packet may enter the section. The
@@ -23,6 +27,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +56,16 @@
 /* The ACK timeout (4.096 us << 20, 4.3 s) outlasts every stall. */
 #define INFLIGHT_ACK_TIMEOUT 20
 #define WAIT_MS 30000u
+/*
+ * The MR list is read this long after the revoke began; it must be back
+ * READER_MARGIN_MS before the revoke returns. Had it waited for the
+ * reservation lock, it would return after the revoke dropped it, a few
+ * milliseconds before the revoke itself returns at best. The rdma tool
+ * took 1.3 s under TCG with a kernel build beside the guest; the stall of
+ * phase 1 leaves it about 1.85 s.
+ */
+#define READER_DELAY_MS 100u
+#define READER_MARGIN_MS 50u
 
 static void fault_write(const char *file, long value)
 {
@@ -173,21 +188,75 @@ static void expect_waited(uint64_t posted, uint64_t started, uint64_t took,
 	bar_mr_ok(msg);
 }
 
+/* "rdma resource show mr" run from a thread at @start_ms, timed. */
+struct reader {
+	struct bar_mr *m;
+	uint64_t start_ms, began, ended;
+	int err;
+	struct bar_mr_restrack r;
+};
+
+static void *reader_run(void *arg)
+{
+	struct reader *rd = arg;
+	uint64_t now = rdma_loop_now_ms();
+
+	if (now < rd->start_ms)
+		usleep((rd->start_ms - now) * 1000);
+	rd->began = rdma_loop_now_ms();
+	rd->err = bar_mr_restrack_read(rd->m, &rd->r);
+	rd->ended = rdma_loop_now_ms();
+	return NULL;
+}
+
+/*
+ * The reader began while the revoke held the reservation lock and must
+ * have returned well before the revoke did, with the MR in its list.
+ */
+static void expect_reader_unblocked(const struct reader *rd, uint64_t ended)
+{
+	char msg[320];
+
+	snprintf(
+		msg, sizeof(msg),
+		"rdma resource show mr during the revoke: began %llu ms and returned %llu ms before the revoke did (at least %u ms expected), state %s",
+		(unsigned long long)(ended - rd->began),
+		(unsigned long long)(rd->ended < ended ? ended - rd->ended : 0),
+		READER_MARGIN_MS, rd->r.state[0] ? rd->r.state : "missing");
+	if (rd->err || rd->r.lines != 1)
+		bar_mr_fail(
+			"rdma resource show mr during the revoke failed or did not list the MR once");
+	if (rd->began + 2 * READER_MARGIN_MS > ended)
+		bar_mr_fail(
+			"the MR list was read too late to overlap the revoke");
+	if (rd->ended + READER_MARGIN_MS > ended ||
+	    (strcmp(rd->r.state, "mapped") && strcmp(rd->r.state, "revoked")))
+		bar_mr_fail(msg);
+	bar_mr_ok(msg);
+}
+
 /* Phase 1: the revoke waits for the one access in flight. */
 static void inflight_one(struct bar_mr *m)
 {
 	const struct opts *o = m->o;
 	uint64_t posted, started, took, wr_id;
+	struct reader rd = { .m = m };
+	pthread_t reader;
 
 	stalls_arm(INFLIGHT_ONE_MS, 1);
 	posted = rdma_loop_now_ms();
 	wr_id = post_write(m, o->offset, PACKET, o->seed);
 	wait_stalled(1);
 	started = rdma_loop_now_ms();
+	rd.start_ms = started + READER_DELAY_MS;
+	if (pthread_create(&reader, NULL, reader_run, &rd))
+		bar_mr_fail("pthread_create");
 	took = timed_revoke(m);
+	pthread_join(reader, NULL);
 	stalls_disarm();
 	expect_waited(posted, started, took, INFLIGHT_ONE_MS,
 		      "one packet in flight");
+	expect_reader_unblocked(&rd, started + took);
 	bar_mr_expect_status(wait_write(m, wr_id), IBV_WC_SUCCESS,
 			     "the stalled write, finished before the revoke");
 	printf("vbr-inflight-window %#llx:%#x:%llu\n",

@@ -18,7 +18,7 @@
 #include "bar_mr.h"
 
 /* The state names of docs/rdma-importer.md, as the kernel prints them. */
-static const char *state_name(uint32_t state)
+const char *bar_mr_state_name(uint32_t state)
 {
 	switch (state) {
 	case RXEVBR_MR_MAPPED:
@@ -55,18 +55,16 @@ static bool field(const char *line, const char *name, char *val, size_t len)
 	return false;
 }
 
-void bar_mr_expect_restrack(struct bar_mr *m, uint32_t want,
-			    const struct rxevbr_mr_attr *info)
+int bar_mr_restrack_read(struct bar_mr *m, struct bar_mr_restrack *r)
 {
-	char line[4096], rkey[32], state[32] = "", inval[32] = "",
-				   faults[32] = "", msg[512];
-	unsigned int lines = 0;
+	char line[4096], rkey[32];
 	FILE *p;
 	int st;
 
+	memset(r, 0, sizeof(*r));
 	p = popen("rdma -dd resource show mr 2>&1", "r");
 	if (!p)
-		bar_mr_fail("cannot run rdma -dd resource show mr");
+		return -1;
 	while (fgets(line, sizeof(line), p)) {
 		unsigned long key;
 
@@ -75,27 +73,37 @@ void bar_mr_expect_restrack(struct bar_mr *m, uint32_t want,
 		key = strtoul(rkey, NULL, 0);
 		if (key != m->bar->rkey)
 			continue;
-		lines++;
+		r->lines++;
 		/* iproute2 prefixes driver attributes with "drv_" */
-		field(line, "drv_dmabuf_state", state, sizeof(state));
-		field(line, "drv_dmabuf_invalidations", inval, sizeof(inval));
-		field(line, "drv_dmabuf_faults", faults, sizeof(faults));
+		field(line, "drv_dmabuf_state", r->state, sizeof(r->state));
+		field(line, "drv_dmabuf_invalidations", r->inval,
+		      sizeof(r->inval));
+		field(line, "drv_dmabuf_faults", r->faults, sizeof(r->faults));
 	}
 	st = pclose(p);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st))
+	return st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) ? -1 : 0;
+}
+
+void bar_mr_expect_restrack(struct bar_mr *m, uint32_t want,
+			    const struct rxevbr_mr_attr *info)
+{
+	struct bar_mr_restrack r;
+	char msg[512];
+
+	if (bar_mr_restrack_read(m, &r))
 		bar_mr_fail("rdma -dd resource show mr failed");
 
 	snprintf(
 		msg, sizeof(msg),
 		"rdma resource: rkey %#x: drv_dmabuf_state %s (expected %s), drv_dmabuf_invalidations %s (%llu), drv_dmabuf_faults %s (%llu)",
-		m->bar->rkey, state[0] ? state : "missing", state_name(want),
-		inval[0] ? inval : "missing",
+		m->bar->rkey, r.state[0] ? r.state : "missing",
+		bar_mr_state_name(want), r.inval[0] ? r.inval : "missing",
 		(unsigned long long)info->invalidations,
-		faults[0] ? faults : "missing",
+		r.faults[0] ? r.faults : "missing",
 		(unsigned long long)info->faults);
-	if (lines != 1 || strcmp(state, state_name(want)) ||
-	    strtoull(inval, NULL, 0) != info->invalidations || !inval[0] ||
-	    strtoull(faults, NULL, 0) != info->faults || !faults[0])
+	if (r.lines != 1 || strcmp(r.state, bar_mr_state_name(want)) ||
+	    strtoull(r.inval, NULL, 0) != info->invalidations || !r.inval[0] ||
+	    strtoull(r.faults, NULL, 0) != info->faults || !r.faults[0])
 		bar_mr_fail(msg);
 	bar_mr_ok(msg);
 }

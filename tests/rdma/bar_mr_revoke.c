@@ -77,6 +77,80 @@ static void revoke_unbind(struct bar_mr *m)
 			     "RDMA WRITE into the BAR of an unbound device");
 }
 
+/* SENDs into the revoked BAR: enough for a late state change to show. */
+#define RECV_REFUSED_ROUNDS 8
+
+/*
+ * A SEND from host memory into a receive buffer in the revoked BAR MR,
+ * @rounds times. The responder cannot reach its local buffer: the
+ * receive completes with a local protection error and the responder
+ * NAKs with a remote access error, which the sender reports; nothing
+ * lands (the host checks). Each QP must already be in the error state
+ * when its error completion can be polled, so that a reset made at once
+ * is not undone by a late move to the error state.
+ */
+static void recv_refused(struct bar_mr *m, uint64_t off, uint64_t seed,
+			 unsigned int rounds)
+{
+	const struct opts *o = m->o;
+	struct ibv_sge host = {
+		.addr = (uintptr_t)m->buf,
+		.length = o->length,
+		.lkey = m->host->lkey,
+	};
+	struct ibv_sge bar = {
+		.addr = o->iova + off,
+		.length = o->length,
+		.lkey = m->bar->lkey,
+	};
+	struct ibv_send_wr send = {
+		.sg_list = &host,
+		.num_sge = 1,
+		.opcode = IBV_WR_SEND,
+	};
+	struct ibv_recv_wr recv = {
+		.sg_list = &bar,
+		.num_sge = 1,
+	};
+	enum ibv_qp_state states[2];
+	struct ibv_wc swc, rwc;
+	unsigned int i, bad = 0;
+	char msg[384];
+
+	bar_mr_fill(o, m->buf, off, o->length, seed);
+	for (i = 0; i < rounds; i++) {
+		send.wr_id = 2 * i + 1;
+		recv.wr_id = 2 * i + 2;
+		if (rdma_loop_run_recv_states(&m->loop, &send, &recv, &swc,
+					      &rwc, states, 30000))
+			bar_mr_fail(
+				"no completions for a SEND into the revoked BAR");
+		snprintf(
+			msg, sizeof(msg),
+			"SEND into the revoked BAR, round %u: sender %s in QP state %d, receiver %s in QP state %d (expected %s and %s, both in state %d)",
+			i + 1, ibv_wc_status_str(swc.status), states[0],
+			ibv_wc_status_str(rwc.status), states[1],
+			ibv_wc_status_str(IBV_WC_REM_ACCESS_ERR),
+			ibv_wc_status_str(IBV_WC_LOC_PROT_ERR), IBV_QPS_ERR);
+		if (swc.status != IBV_WC_REM_ACCESS_ERR ||
+		    rwc.status != IBV_WC_LOC_PROT_ERR ||
+		    states[0] != IBV_QPS_ERR || states[1] != IBV_QPS_ERR) {
+			fprintf(stderr, "rdma-bar-mr: %s\n", msg);
+			bad++;
+		} else {
+			bar_mr_ok(msg);
+		}
+		bar_mr_reconnect(m);
+	}
+	if (bad) {
+		snprintf(
+			msg, sizeof(msg),
+			"%u of %u SENDs into the revoked BAR completed otherwise",
+			bad, rounds);
+		bar_mr_fail(msg);
+	}
+}
+
 void bar_mr_cmd_revoke(struct bar_mr *m)
 {
 	const struct opts *o = m->o;
@@ -110,6 +184,8 @@ void bar_mr_cmd_revoke(struct bar_mr *m)
 				    m->o->iova + o->offset, m->o->length, true),
 			IBV_WC_LOC_PROT_ERR, "RDMA WRITE from the revoked BAR");
 		bar_mr_reconnect(m);
+		recv_refused(m, o->revoked_offset, o->seed + 1,
+			     RECV_REFUSED_ROUNDS);
 		bar_mr_expect_state(m, RXEVBR_MR_REVOKED, &info);
 		path_call(m, p->exit, "restore");
 	}

@@ -34,8 +34,11 @@
  *     that holds access revoked (memory-disable, d3hot, runtime-pm,
  *     runtime-pm-wakeup): a
  *     write of seed S+1 at R must fail with a remote access error and a
- *     write from the BAR MR a local protection error, then access is
- *     given back. A one-shot path (reset, hot-reset, flr) revokes and
+ *     write from the BAR MR a local protection error; eight SENDs into a
+ *     receive buffer at R must each complete with a remote access error
+ *     on the sender and a local protection error on the receive, each QP
+ *     already in the error state when its completion is polled; then
+ *     access is given back. A one-shot path (reset, hot-reset, flr) revokes and
  *     restores within one call. Either way: reconnect the QPs and write
  *     seed S+2 at A with the same MR and keys, then read O and A back.
  *     The MR query must say mapped, revoked, idle, mapped along the way.
@@ -67,7 +70,9 @@
  *     packet in flight, with no later packet let in, and fail; a revoke
  *     with nothing in flight does not wait. The packets that landed are
  *     printed as "vbr-inflight-window OFF:LEN:SEED" (see
- *     bar_mr_inflight.c). A write at A (seed S+2) lands after it all.
+ *     bar_mr_inflight.c). During the first revoke, "rdma -dd resource
+ *     show mr" must list the MR and return well before the revoke does.
+ *     A write at A (seed S+2) lands after it all.
  *   state ... --offset O --revoked-offset R --after-offset A
  *               [--flr-offset F] --length L --seed S
  *     the MR through libvfiobar (vfiobar_mr_open() over the whole

@@ -150,13 +150,14 @@ int rdma_loop_open(struct rdma_loop *l, const char *ibdev)
 }
 
 /*
- * Move @qp to RESET, and again if it did not stay there. rxe's completer
- * posts an error completion before it moves the QP to the error state
- * (rxe_comp.c, COMPST_ERROR: do_complete(), then rxe_qp_error()), and
- * its responder moves to the error state after it sent the NAK: a reset
- * made as soon as the completion is seen can be overwritten by that late
- * error. The reset drains the QP's tasks before it returns, so once it
- * did, nothing moves the QP any more and a second reset holds.
+ * Move @qp to RESET, and again if it did not stay there. rxe without
+ * the series' fix (patch 0024) posts an error completion before it
+ * moves the QP to the error state, on both the completer and the
+ * responder side: a reset made as soon as the completion is seen can be
+ * overwritten by that late error. The reset drains the QP's tasks before
+ * it returns, so once it did, nothing moves the QP any more and a second
+ * reset holds. The series' kernel is checked for the fix by
+ * rdma_loop_run_recv_states() callers, not here.
  */
 static int loop_reset_qp(struct ibv_qp *qp)
 {
@@ -242,16 +243,12 @@ int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
 	return rdma_loop_wait(l, wr->wr_id, wc, timeout_ms);
 }
 
-int rdma_loop_run_recv(struct rdma_loop *l, struct ibv_send_wr *send,
-		       struct ibv_recv_wr *recv, struct ibv_wc *swc,
-		       struct ibv_wc *rwc, unsigned int timeout_ms)
+static int loop_post_pair(struct rdma_loop *l, struct ibv_send_wr *send,
+			  struct ibv_recv_wr *recv)
 {
-	uint64_t deadline = rdma_loop_now_ms() + timeout_ms;
-	bool have_send = false, have_recv = false;
 	struct ibv_recv_wr *bad_recv;
 	struct ibv_send_wr *bad;
-	struct ibv_wc wc;
-	int n, err;
+	int err;
 
 	recv->next = NULL;
 	err = ibv_post_recv(l->qp[1], recv, &bad_recv);
@@ -262,6 +259,20 @@ int rdma_loop_run_recv(struct rdma_loop *l, struct ibv_send_wr *send,
 	err = ibv_post_send(l->qp[0], send, &bad);
 	if (err)
 		return loop_error("ibv_post_send", err);
+	return 0;
+}
+
+int rdma_loop_run_recv(struct rdma_loop *l, struct ibv_send_wr *send,
+		       struct ibv_recv_wr *recv, struct ibv_wc *swc,
+		       struct ibv_wc *rwc, unsigned int timeout_ms)
+{
+	uint64_t deadline = rdma_loop_now_ms() + timeout_ms;
+	bool have_send = false, have_recv = false;
+	struct ibv_wc wc;
+	int n;
+
+	if (loop_post_pair(l, send, recv))
+		return -1;
 
 	while (!have_send || !have_recv) {
 		n = ibv_poll_cq(l->cq, 1, &wc);
@@ -287,6 +298,47 @@ int rdma_loop_run_recv(struct rdma_loop *l, struct ibv_send_wr *send,
 			struct timespec ts = { .tv_nsec = 1000000 };
 
 			nanosleep(&ts, NULL);
+		}
+	}
+	return 0;
+}
+
+int rdma_loop_run_recv_states(struct rdma_loop *l, struct ibv_send_wr *send,
+			      struct ibv_recv_wr *recv, struct ibv_wc *swc,
+			      struct ibv_wc *rwc, enum ibv_qp_state states[2],
+			      unsigned int timeout_ms)
+{
+	uint64_t deadline = rdma_loop_now_ms() + timeout_ms;
+	struct ibv_wc *out[2] = { swc, rwc };
+	uint64_t wr_id[2] = { send->wr_id, recv->wr_id };
+	bool have[2] = { false, false };
+	struct ibv_qp_init_attr init;
+	struct ibv_qp_attr a;
+	struct ibv_wc wc;
+	int i, n;
+
+	if (loop_post_pair(l, send, recv))
+		return -1;
+
+	/* No sleep between polls: the state is read as soon as it can be. */
+	while (!have[0] || !have[1]) {
+		n = ibv_poll_cq(l->cq, 1, &wc);
+		if (n < 0)
+			return loop_error("ibv_poll_cq", EIO);
+		if (!n) {
+			if (rdma_loop_now_ms() > deadline)
+				return loop_error("no completion", ETIMEDOUT);
+			continue;
+		}
+		for (i = 0; i < 2; i++) {
+			if (wc.qp_num != l->qp[i]->qp_num ||
+			    wc.wr_id != wr_id[i] || have[i])
+				continue;
+			if (ibv_query_qp(l->qp[i], &a, IBV_QP_STATE, &init))
+				return loop_error("query QP", errno);
+			states[i] = a.qp_state;
+			*out[i] = wc;
+			have[i] = true;
 		}
 	}
 	return 0;

@@ -52,6 +52,17 @@ int rdma_loop_run(struct rdma_loop *l, struct ibv_send_wr *wr,
 int rdma_loop_run_recv(struct rdma_loop *l, struct ibv_send_wr *send,
 		       struct ibv_recv_wr *recv, struct ibv_wc *swc,
 		       struct ibv_wc *rwc, unsigned int timeout_ms);
+/*
+ * The same SEND, waiting for both completions whatever their status
+ * (an error on the receive side completes the receive too), polling
+ * without a pause, and reading each QP's state with ibv_query_qp() as
+ * soon as its completion was polled: @states[0] for qp[0] (the
+ * sender), @states[1] for qp[1]. 0, or -1 with errno set.
+ */
+int rdma_loop_run_recv_states(struct rdma_loop *l, struct ibv_send_wr *send,
+			      struct ibv_recv_wr *recv, struct ibv_wc *swc,
+			      struct ibv_wc *rwc, enum ibv_qp_state states[2],
+			      unsigned int timeout_ms);
 void rdma_loop_close(struct rdma_loop *l);
 /* CLOCK_MONOTONIC in milliseconds, for the callers' own deadlines */
 uint64_t rdma_loop_now_ms(void);

@@ -4,8 +4,11 @@
 # ioctl wakes the device and gives access back), VFIO_DEVICE_RESET and hot reset (revoked and
 # restored within one call), and unbinding vfio-pci under the live MR
 # (last: it leaves the device without a driver). While access is held
-# revoked, a remote write into the MR fails with a remote access error and
-# a write sourced from it with a local protection error; after restore the
+# revoked, a remote write into the MR fails with a remote access error,
+# a write sourced from it with a local protection error, and a SEND into
+# a receive buffer in it with a remote access error on the sender and a
+# local protection error on the receive, each QP in the error state when
+# its completion is polled; after restore the
 # same MR and keys carry traffic with no new registration, the MR query
 # says revoked, idle and mapped at the right times. Unbind waits for the
 # device to be closed, and the MR is gone afterwards. Memory disable has

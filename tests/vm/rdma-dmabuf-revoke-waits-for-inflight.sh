@@ -3,7 +3,9 @@
 # fail_rxe_dmabuf_access fault injection stalls accesses inside the
 # section a revoke waits for (rdma-bar-mr inflight, bar_mr_inflight.c):
 # memory decode off during a stalled 1 KiB write takes at least the rest
-# of the stall and the write lands; during a 16 KiB write whose every
+# of the stall and the write lands, and "rdma -dd resource show mr" run
+# meanwhile, while the revoke holds the reservation lock, lists the MR
+# and returns long before the revoke does; during a 16 KiB write whose every
 # packet stalls 1 s it returns after the packet in flight, not 15 s
 # later, no later packet enters the section, and the rest of the write
 # fails (three times); with nothing in flight it does not wait. The host

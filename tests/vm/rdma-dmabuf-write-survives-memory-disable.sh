@@ -3,7 +3,10 @@
 # offset, with an iova that is not the dma-buf offset. Clearing memory
 # decode through VFIO revokes the dma-buf: a remote write into the MR then
 # fails with a remote access error, a write sourced from it with a local
-# protection error, and neither touches the BAR. Setting decode again
+# protection error, and a SEND into a receive buffer in it with a remote
+# access error on the sender and a local protection error on the receive,
+# each QP already in the error state when its error completion is polled
+# (eight times); none of it touches the BAR. Setting decode again
 # gives access back: the same MR and rkey carry traffic on reconnected
 # QPs, with no new registration. The host checks every byte.
 
