@@ -46,8 +46,11 @@ vm_splat() {
 # One taint is expected: with IOMMU off, VFIO taints the kernel
 # (TAINT_USER, drivers/vfio/group.c) when it hands a no-IOMMU device to
 # userspace, and says so; that bit, with that line in the log, is fine.
+# With BASE, a log whose last such line is the state before: only taint
+# bits that are new since then count, and lockdep already off is no news.
 vm_kernel_state() {
-	local logf=$1 flavour=$2 iommu=${3:-on} line tainted locks
+	local logf=$1 flavour=$2 iommu=${3:-on} base=${4:-} line tainted locks
+	local before=0 locks_before=1
 
 	line=$(tr -d '\r' <"$logf" | grep -a '^VBR-KERNEL ' | tail -n 1) || line=
 	if [ -z "$line" ]; then
@@ -59,6 +62,13 @@ vm_kernel_state() {
 	if [ -z "$tainted" ] || [ -z "$locks" ]; then
 		echo "unreadable kernel state line: '$line'"
 		return 1
+	fi
+	if [ -n "$base" ]; then
+		line=$(tr -d '\r' <"$base" | grep -a '^VBR-KERNEL ' | tail -n 1) || line=
+		before=$(sed -n 's/.* tainted=\([0-9]*\)\( .*\)*$/\1/p' <<<"$line")
+		locks_before=$(sed -n 's/.* debug_locks=\([0-9a-z]*\)\( .*\)*$/\1/p' <<<"$line")
+		tainted=$((tainted & ~${before:-0}))
+		[ "$locks_before" != 0 ] || [ "$locks" != 0 ] || locks=1
 	fi
 	if [ "$iommu" = off ] && ((tainted & VM_TAINT_USER)) &&
 		grep -aq 'Adding kernel taint for vfio-noiommu group' "$logf"; then

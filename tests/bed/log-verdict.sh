@@ -110,6 +110,27 @@ state 'VBR-KERNEL tainted=64 debug_locks=1' debug fail on "$noiommu"
 state 'VBR-KERNEL tainted=576 debug_locks=1' debug fail off "$noiommu"
 state 'VBR-KERNEL tainted=64 debug_locks=0' debug fail off "$noiommu"
 
+# since BEFORE NOW WANT: with the state before (--keep-going's base), only
+# what changed since counts.
+since() {
+	local why rc=0
+
+	printf '%s\nVBR-KERNEL %s\r\n' "$clean" "$1" >"$tmp/base"
+	printf '%s\nVBR-KERNEL %s\r\nVBR-KERNEL %s\r\n' "$clean" "$1" "$2" >"$tmp/log"
+	why=$(vm_kernel_state "$tmp/log" debug on "$tmp/base") || rc=$?
+	if { [ "$3" = ok ] && [ $rc -ne 0 ]; } || { [ "$3" = fail ] && [ $rc -eq 0 ]; }; then
+		echo "FAIL: '$2' after '$1': ${why:-accepted}, want $3" >&2
+		bad=1
+	else
+		echo "ok: '$2' after '$1': ${why:-accepted}"
+	fi
+}
+since 'tainted=512 debug_locks=1' 'tainted=512 debug_locks=1' ok
+since 'tainted=512 debug_locks=1' 'tainted=576 debug_locks=1' fail
+since 'tainted=0 debug_locks=0' 'tainted=0 debug_locks=0' ok
+since 'tainted=0 debug_locks=1' 'tainted=0 debug_locks=0' fail
+since 'tainted=0 debug_locks=1' 'tainted=512 debug_locks=1' fail
+
 [ "$(vm_taint_flags 576)" = UW ] || {
 	echo "FAIL: taint 576 decodes as $(vm_taint_flags 576), not UW" >&2
 	bad=1
