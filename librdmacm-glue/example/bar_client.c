@@ -26,10 +26,8 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* One completion's status within @timeout_ms, or exit 1 naming @what. */
-static enum ibv_wc_status poll_wc(struct ibv_cq *cq, unsigned int timeout_ms,
-				  const char *what, uint64_t remote,
-				  uint64_t len)
+enum ibv_wc_status poll_wc(struct ibv_cq *cq, unsigned int timeout_ms,
+			   const char *what, uint64_t remote, uint64_t len)
 {
 	const struct timespec pause = { .tv_nsec = 1000000 };
 	uint64_t end = now_ms() + timeout_ms;
@@ -91,12 +89,9 @@ static void setup_qp(struct rdma_cm_id *id, struct ibv_cq **cq)
 		bar_fail("rdma_create_qp: %s", strerror(errno));
 }
 
-/* Resolve, route, connect: the server's offer, or exit 1. */
-static struct rdma_cm_id *connect_server(const struct bar_opts *o,
-					 struct addrinfo *ai,
-					 struct rdma_event_channel *ec,
-					 struct ibv_cq **cq,
-					 struct bar_offer *offer)
+struct rdma_cm_id *connect_server(const struct bar_opts *o, struct addrinfo *ai,
+				  struct rdma_event_channel *ec,
+				  struct ibv_cq **cq, struct bar_offer *offer)
 {
 	struct rdma_conn_param param;
 	struct rdma_cm_event *ev;

@@ -10,6 +10,9 @@
  *     client with the slice's address, length and both rkeys as private
  *     data and waits for it to disconnect. --revoke clears memory decode
  *     through VFIO before accepting: the client's access then fails.
+ *     --control: clients one after another on the same two MRs, while
+ *     commands on standard input revoke, restore or close the device
+ *     (bar_serve.c), until the input ends.
  *   rdmacm-bar client --server ADDR [--port P] --offset O --length L
  *                     --seed S [--timeout MS] [--bad rkey|range|access]
  *     connects, RDMA-WRITEs L bytes of the bar-pattern pattern (keyed by
@@ -18,6 +21,9 @@
  *     must complete with a remote access error: with an rkey the server
  *     never gave, at the address just past the slice, or with the key of
  *     the MR that allows remote reads only.
+ *     --blocks N writes N blocks of L bytes one after another from O on
+ *     (bar_stream.c), --pause MS apart; with --reconnect a refused block
+ *     is followed by a new connection and the next block.
  *
  * Exit 0 on success, 1 with one clear sentence on any failure, 2 on bad
  * usage.
@@ -34,9 +40,11 @@ static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rdmacm-bar server --device DEV --bar N --slice OFF:LEN [--bind ADDR]\n"
-		"                         [--port P] [--revoke] [--timeout MS] [--wait MS]\n"
+		"                         [--port P] [--revoke | --control] [--timeout MS]\n"
+		"                         [--wait MS]\n"
 		"       rdmacm-bar client --server ADDR [--port P] --offset O --length L\n"
 		"                         --seed S [--timeout MS] [--bad rkey|range|access]\n"
+		"                         [--blocks N [--pause MS] [--reconnect]]\n"
 		"       rdmacm-bar --help | --version\n");
 }
 
@@ -119,6 +127,10 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "wait", required_argument, NULL, 'w' },
 		{ "bad", required_argument, NULL, 'x' },
+		{ "control", no_argument, NULL, 'c' },
+		{ "blocks", required_argument, NULL, 'n' },
+		{ "pause", required_argument, NULL, 'P' },
+		{ "reconnect", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bar_opts o = {
@@ -202,6 +214,28 @@ int main(int argc, char **argv)
 		case 'w':
 			o.wait_ms = millis("wait", optarg);
 			break;
+		case 'c':
+			if (!server)
+				bad_usage("--control is the server's");
+			o.control = true;
+			break;
+		case 'n':
+			if (server)
+				bad_usage("--blocks is the client's");
+			o.blocks = number("blocks", optarg);
+			if (!o.blocks)
+				bad_usage("--blocks must not be 0");
+			break;
+		case 'P':
+			if (server)
+				bad_usage("--pause is the client's");
+			o.pause_ms = millis("pause", optarg);
+			break;
+		case 'R':
+			if (server)
+				bad_usage("--reconnect is the client's");
+			o.reconnect = true;
+			break;
 		case 'x':
 			if (server)
 				bad_usage("--bad is the client's");
@@ -232,9 +266,11 @@ int main(int argc, char **argv)
 		if (have & (HAVE_OFFSET | HAVE_LENGTH | HAVE_SEED))
 			bad_usage(
 				"--offset, --length and --seed are the client's");
+		if (o.revoke && o.control)
+			bad_usage("--revoke and --control do not go together");
 		if (!o.addr)
 			o.addr = "0.0.0.0";
-		return bar_server(&o);
+		return o.control ? bar_serve(&o) : bar_server(&o);
 	}
 	if (have & (HAVE_DEVICE | HAVE_BAR | HAVE_SLICE) || o.revoke)
 		bad_usage(
@@ -243,5 +279,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rdmacm-bar: --length must not be 0\n");
 		usage();
 	}
-	return bar_client(&o);
+	if ((o.pause_ms || o.reconnect) && !o.blocks)
+		bad_usage("--pause and --reconnect need --blocks");
+	if (o.blocks && o.bad)
+		bad_usage("--bad is one write, not a stream of --blocks");
+	return o.blocks ? bar_stream(&o) : bar_client(&o);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <endian.h>
+#include <netdb.h>
 #include <rdma/rdma_cma.h>
 
 /* client --bad: which RDMA WRITE the server's MRs must refuse */
@@ -32,6 +33,10 @@ struct bar_opts {
 	unsigned int timeout_ms; /* each rdma_cm step and each completion */
 	unsigned int wait_ms; /* server: for the client to come and go */
 	enum bar_bad bad; /* client: a write that must be refused */
+	bool control; /* server: commands on stdin, clients until its end */
+	uint64_t blocks; /* client: a stream of writes of --length each */
+	unsigned int pause_ms; /* client: between two blocks of a stream */
+	bool reconnect; /* client: after a refused block, connect again */
 };
 
 /*
@@ -49,7 +54,25 @@ struct bar_offer {
 };
 
 int bar_server(const struct bar_opts *o);
+int bar_serve(const struct bar_opts *o); /* server --control */
 int bar_client(const struct bar_opts *o);
+int bar_stream(const struct bar_opts *o); /* client --blocks */
+
+/*
+ * Resolve, route and connect to o->addr, o->port (@ai, which is freed):
+ * the connection, with its QP on a new PD and @cq, and the server's
+ * offer in host byte order; or exit 1 saying which step failed.
+ */
+struct rdma_cm_id *connect_server(const struct bar_opts *o, struct addrinfo *ai,
+				  struct rdma_event_channel *ec,
+				  struct ibv_cq **cq, struct bar_offer *offer);
+
+/*
+ * The status of one completion on @cq within @timeout_ms, or exit 1
+ * naming @what, @len and the BAR offset @remote.
+ */
+enum ibv_wc_status poll_wc(struct ibv_cq *cq, unsigned int timeout_ms,
+			   const char *what, uint64_t remote, uint64_t len);
 
 /* Print "rdmacm-bar: <fmt>" on stderr and exit 1. */
 void bar_fail(const char *fmt, ...)
