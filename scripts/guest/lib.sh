@@ -125,6 +125,14 @@ vbr_barrier() {
 	read -r go <&9
 }
 
+# vbr_kill_node NODE: ask the host to kill the other node's QEMU now, as
+# a node that loses power (scripts/vm: the run goes on without it; the
+# scenario must be the last of its batch).
+vbr_kill_node() {
+	[ "$1" != "$VBR_NODE" ] || fail "node $VBR_NODE cannot kill itself"
+	echo "VBR-KILL-NODE $1" >/dev/console
+}
+
 # vbr_link_up: the two-node link (scripts/vm --nodes 2): this node's
 # virtio-net NIC up as 10.0.1.1 (node A) or 10.0.1.2 (node B), rxe0 on
 # it, and the peer answering; VBR_SELF and VBR_PEER are the addresses.

@@ -4,8 +4,10 @@
 
 HOST_PKGS=(cmake make gcc pkg-config libibverbs-dev librdmacm-dev valgrind
 	qemu-system-x86 busybox-static perftest rdma-core ibverbs-providers
-	ibverbs-utils rdmacm-utils iproute2 cpio kmod rsync groff-base python3)
+	ibverbs-utils rdmacm-utils iproute2 cpio kmod rsync groff-base python3
+	procps)
 # rsync: the kernel's headers_install (scripts/kernel headers) needs it.
+# procps: pkill, for the node a two-node scenario has killed (scripts/vm).
 
 BUILD=${VBR_BUILD:-$TOP/build}
 
