@@ -5,7 +5,7 @@
 # BAR decodes without the PMR's enable bit that a reset clears.
 
 VM_TIMEOUT=600
-DEMO_ITERS=200
+DEMO_ITERS=50
 
 guest() {
 	local dev bdf res bw

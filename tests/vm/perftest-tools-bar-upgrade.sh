@@ -16,7 +16,7 @@
 VM_TIMEOUT=900
 PT_BW=65536 # bandwidth tests: message size; a buffer is twice that
 PT_LAT=64 # ib_write_lat: message size; a buffer is two 4 KiB pages
-PT_ITERS=100
+PT_ITERS=20
 PT_SEED=81
 
 # where each program's server (s) and client (c) buffer starts in the BAR

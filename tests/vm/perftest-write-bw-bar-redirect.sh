@@ -26,7 +26,7 @@ guest() {
 	bar=$(vbr_bar_index)
 	vbr_rxe_up
 	vbr_vfiobard_all "$bdf" "$bar"
-	pt="ib_write_bw -d rxe0 -x 1 -F -s $RD_SIZE -n 100"
+	pt="ib_write_bw -d rxe0 -x 1 -F -s $RD_SIZE -n 20"
 
 	vbr_perftest_pair redirect \
 		"vfiobar-run --device $bdf --mode redirect --bar $bar --offset $RD_SERVER -- $pt" \

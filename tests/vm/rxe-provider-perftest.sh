@@ -41,13 +41,13 @@ guest() {
 	for p in ours debian; do
 		r="$p:"
 		for t in ib_write_bw ib_read_bw ib_send_bw; do
-			r="$r $t $(perf "$p" "$t" 65536 4 -s 65536 -n 200) MB/s,"
+			r="$r $t $(perf "$p" "$t" 65536 4 -s 65536 -n 20) MB/s,"
 		done
-		r="$r ib_atomic_bw $(perf "$p" ib_atomic_bw 8 5 -n 200) Mpps,"
+		r="$r ib_atomic_bw $(perf "$p" ib_atomic_bw 8 5 -n 20) Mpps,"
 		for t in ib_write_lat ib_read_lat ib_send_lat; do
-			r="$r $t $(perf "$p" "$t" 64 5 -s 64 -n 200) us,"
+			r="$r $t $(perf "$p" "$t" 64 5 -s 64 -n 20) us,"
 		done
-		r="$r ib_atomic_lat $(perf "$p" ib_atomic_lat 8 5 -n 200) us,"
+		r="$r ib_atomic_lat $(perf "$p" ib_atomic_lat 8 5 -n 20) us,"
 		eval "res_$p=\"\$r\""
 	done
 	say "$res_ours"
