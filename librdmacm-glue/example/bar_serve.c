@@ -17,7 +17,6 @@
  * server once no client is connected.
  */
 #include <errno.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -250,36 +249,16 @@ static void read_input(struct serve *s)
 
 int bar_serve(const struct bar_opts *o)
 {
-	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
-				  .ai_socktype = SOCK_STREAM };
 	struct serve s = { .o = o };
 	struct rdma_event_channel *ec;
 	struct pollfd pfd[2];
-	struct addrinfo *ai;
 	char err[256];
-	int ret, n;
+	int n;
 
 	s.dev = vfiobar_open_err(o->device, err, sizeof(err));
 	if (!s.dev)
 		bar_fail("%s", err);
-	ret = getaddrinfo(o->addr, o->port, &hints, &ai);
-	if (ret)
-		bar_fail("bad bind address %s port %s: %s", o->addr, o->port,
-			 gai_strerror(ret));
-	ec = rdma_create_event_channel();
-	if (!ec)
-		bar_fail("rdma_create_event_channel: %s", strerror(errno));
-	if (rdma_create_id(ec, &s.lid, NULL, RDMA_PS_TCP))
-		bar_fail("rdma_create_id: %s", strerror(errno));
-	if (rdma_bind_addr(s.lid, ai->ai_addr))
-		bar_fail("rdma_bind_addr %s:%s: %s", o->addr, o->port,
-			 strerror(errno));
-	freeaddrinfo(ai);
-	if (rdma_listen(s.lid, 4))
-		bar_fail("rdma_listen: %s", strerror(errno));
-	printf("rdmacm-bar: server listening on %s port %s\n", o->addr,
-	       o->port);
-	fflush(stdout);
+	s.lid = cm_listen(o, &ec, 4);
 
 	while (!s.input_done || s.connected) {
 		pfd[0] = (struct pollfd){ .fd = ec->fd, .events = POLLIN };

@@ -4,7 +4,6 @@
  * on the connection's PD by the rdma_cm helpers, once for RDMA WRITE and
  * once for RDMA READ, and offered in the accept's private data.
  */
-#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,8 +46,6 @@ static void setup_qp(struct rdma_cm_id *id, struct ibv_cq **cq)
 
 int bar_server(const struct bar_opts *o)
 {
-	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
-				  .ai_socktype = SOCK_STREAM };
 	struct rdma_conn_param param;
 	struct rdma_event_channel *ec;
 	struct vfiobar_cm_slice slice;
@@ -57,33 +54,14 @@ int bar_server(const struct bar_opts *o)
 	struct rdma_cm_event *ev;
 	struct vfiobar_device *dev;
 	struct bar_offer offer;
-	struct addrinfo *ai;
 	struct ibv_pd *pd;
 	struct ibv_cq *cq;
 	char err[256];
-	int ret;
 
 	dev = vfiobar_open_err(o->device, err, sizeof(err));
 	if (!dev)
 		bar_fail("%s", err);
-	ret = getaddrinfo(o->addr, o->port, &hints, &ai);
-	if (ret)
-		bar_fail("bad bind address %s port %s: %s", o->addr, o->port,
-			 gai_strerror(ret));
-	ec = rdma_create_event_channel();
-	if (!ec)
-		bar_fail("rdma_create_event_channel: %s", strerror(errno));
-	if (rdma_create_id(ec, &lid, NULL, RDMA_PS_TCP))
-		bar_fail("rdma_create_id: %s", strerror(errno));
-	if (rdma_bind_addr(lid, ai->ai_addr))
-		bar_fail("rdma_bind_addr %s:%s: %s", o->addr, o->port,
-			 strerror(errno));
-	freeaddrinfo(ai);
-	if (rdma_listen(lid, 1))
-		bar_fail("rdma_listen: %s", strerror(errno));
-	printf("rdmacm-bar: server listening on %s port %s\n", o->addr,
-	       o->port);
-	fflush(stdout);
+	lid = cm_listen(o, &ec, 1);
 
 	ev = cm_wait(ec, RDMA_CM_EVENT_CONNECT_REQUEST, o->wait_ms,
 		     "wait for a client");

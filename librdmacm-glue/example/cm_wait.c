@@ -4,6 +4,7 @@
  * clearly what came instead.
  */
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,4 +62,34 @@ struct rdma_cm_event *cm_wait(struct rdma_event_channel *ec,
 			 rdma_event_str(ev->event), status, strerror(-status));
 	bar_fail("%s: %s instead of %s (status %d)", what,
 		 rdma_event_str(ev->event), rdma_event_str(want), status);
+}
+
+struct rdma_cm_id *cm_listen(const struct bar_opts *o,
+			     struct rdma_event_channel **ec, int backlog)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+				  .ai_socktype = SOCK_STREAM };
+	struct rdma_cm_id *lid;
+	struct addrinfo *ai;
+	int ret;
+
+	ret = getaddrinfo(o->addr, o->port, &hints, &ai);
+	if (ret)
+		bar_fail("bad bind address %s port %s: %s", o->addr, o->port,
+			 gai_strerror(ret));
+	*ec = rdma_create_event_channel();
+	if (!*ec)
+		bar_fail("rdma_create_event_channel: %s", strerror(errno));
+	if (rdma_create_id(*ec, &lid, NULL, RDMA_PS_TCP))
+		bar_fail("rdma_create_id: %s", strerror(errno));
+	if (rdma_bind_addr(lid, ai->ai_addr))
+		bar_fail("rdma_bind_addr %s:%s: %s", o->addr, o->port,
+			 strerror(errno));
+	freeaddrinfo(ai);
+	if (rdma_listen(lid, backlog))
+		bar_fail("rdma_listen: %s", strerror(errno));
+	printf("rdmacm-bar: server listening on %s port %s\n", o->addr,
+	       o->port);
+	fflush(stdout);
+	return lid;
 }

@@ -59,6 +59,13 @@ int bar_client(const struct bar_opts *o);
 int bar_stream(const struct bar_opts *o); /* client --blocks */
 
 /*
+ * Bind to o->addr, o->port and listen with @backlog on a new event
+ * channel (*@ec); say so on stdout. Exit 1 saying which step failed.
+ */
+struct rdma_cm_id *cm_listen(const struct bar_opts *o,
+			     struct rdma_event_channel **ec, int backlog);
+
+/*
  * Resolve, route and connect to o->addr, o->port (@ai, which is freed):
  * the connection, with its QP on a new PD and @cq, and the server's
  * offer in host byte order; or exit 1 saying which step failed.

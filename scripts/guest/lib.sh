@@ -125,6 +125,31 @@ vbr_barrier() {
 	read -r go <&9
 }
 
+# vbr_wait_lines FILE PATTERN COUNT WHAT: until FILE has COUNT lines
+# matching PATTERN (grep), for at most 60 s by the clock; else fail
+# saying WHAT was not seen, with FILE.
+vbr_wait_lines() {
+	local end=$(($(date +%s) + 60))
+
+	while [ "$(date +%s)" -le $end ]; do
+		[ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "$3" ] || return 0
+		sleep 0.2
+	done
+	fail "$4: not seen within 60 s: $(cat "$1")"
+}
+
+# vbr_two_nodes: a two-node scenario's guest(): the link up, this
+# project's rxe provider (ibv_reg_dmabuf_mr needs it), then the
+# scenario's guest_a or guest_b for this node.
+vbr_two_nodes() {
+	vbr_link_up
+	export RDMAV_DRIVERS=$VBR_RXE_OURS
+	case "$VBR_NODE" in
+	A) guest_a ;;
+	B) guest_b ;;
+	esac
+}
+
 # vbr_kill_node NODE: ask the host to kill the other node's QEMU now, as
 # a node that loses power (scripts/vm: the run goes on without it; the
 # scenario must be the last of its batch).

@@ -17,18 +17,6 @@ host_before() {
 	bar-pattern zero --file "$BAR_FILE_B"
 }
 
-# nd_wait FILE PATTERN COUNT WHAT: until FILE has COUNT lines matching
-# PATTERN, for at most 60 s.
-nd_wait() {
-	local end=$(($(date +%s) + 60))
-
-	while [ "$(date +%s)" -le $end ]; do
-		[ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "$3" ] || return 0
-		sleep 0.2
-	done
-	fail "$4: not seen within 60 s: $(cat "$1")"
-}
-
 guest_b() {
 	local dev bar
 
@@ -39,7 +27,7 @@ guest_b() {
 		--slice 0x800000:0x100000 --bind "$VBR_SELF" --port 7479 \
 		--timeout 20000 --wait 120000 </tmp/ctl >/tmp/serve.log 2>&1 &
 	exec 7>/tmp/ctl
-	nd_wait /tmp/serve.log '^rdmacm-bar: server listening' 1 "the server"
+	vbr_wait_lines /tmp/serve.log '^rdmacm-bar: server listening' 1 "the server"
 	vbr_barrier listening
 	# streaming until A kills this node
 	vbr_barrier never
@@ -54,7 +42,7 @@ guest_a() {
 		--length 1024 --blocks 1000 --pause 100 --seed 31 \
 		--timeout 30000 >/tmp/stream.log 2>&1 &
 	client=$!
-	nd_wait /tmp/stream.log '^BAR-WINDOW ' 5 "five blocks landing"
+	vbr_wait_lines /tmp/stream.log '^BAR-WINDOW ' 5 "five blocks landing"
 	t0=$(date +%s)
 	vbr_kill_node B
 	end=$((t0 + 60))
@@ -77,13 +65,7 @@ guest_a() {
 }
 
 guest() {
-	vbr_link_up
-	# ibv_reg_dmabuf_mr needs this project's rxe provider.
-	export RDMAV_DRIVERS=$VBR_RXE_OURS
-	case "$VBR_NODE" in
-	A) guest_a ;;
-	B) guest_b ;;
-	esac
+	vbr_two_nodes
 }
 
 host_after() {

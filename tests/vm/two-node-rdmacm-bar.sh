@@ -96,13 +96,7 @@ guest_a() {
 }
 
 guest() {
-	vbr_link_up
-	# ibv_reg_dmabuf_mr needs this project's rxe provider.
-	export RDMAV_DRIVERS=$VBR_RXE_OURS
-	case "$VBR_NODE" in
-	A) guest_a ;;
-	B) guest_b ;;
-	esac
+	vbr_two_nodes
 }
 
 host_after() {

@@ -19,22 +19,10 @@ host_before() {
 	bar-pattern zero --file "$BAR_FILE_B"
 }
 
-# wait_for FILE PATTERN COUNT WHAT: until FILE has COUNT lines matching
-# PATTERN, for at most 60 s.
-wait_for() {
-	local end=$(($(date +%s) + 60))
-
-	while [ "$(date +%s)" -le $end ]; do
-		[ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "$3" ] || return 0
-		sleep 0.2
-	done
-	fail "$4: not seen within 60 s: $(cat "$1")"
-}
-
 # control CMD ANSWER: one command to the server, and its answer.
 control() {
 	echo "$1" >&7
-	wait_for /tmp/serve.log "$2" 1 "the server's answer to '$1'"
+	vbr_wait_lines /tmp/serve.log "$2" 1 "the server's answer to '$1'"
 	say "B: $(grep -- "$2" /tmp/serve.log)"
 }
 
@@ -49,7 +37,7 @@ guest_b() {
 		--timeout 20000 --wait 120000 </tmp/ctl >/tmp/serve.log 2>&1 &
 	server=$!
 	exec 7>/tmp/ctl
-	wait_for /tmp/serve.log '^rdmacm-bar: server listening' 1 "the server"
+	vbr_wait_lines /tmp/serve.log '^rdmacm-bar: server listening' 1 "the server"
 	vbr_barrier listening
 
 	vbr_barrier streaming
@@ -85,10 +73,10 @@ guest_a() {
 
 	vbr_barrier listening
 	stream /tmp/stream1.log 0 80
-	wait_for /tmp/stream1.log '^BAR-WINDOW ' 5 "five blocks landing"
+	vbr_wait_lines /tmp/stream1.log '^BAR-WINDOW ' 5 "five blocks landing"
 	vbr_barrier streaming
 	vbr_barrier revoked
-	wait_for /tmp/stream1.log '^rdmacm-bar: reconnected' 2 "two refused blocks and reconnects"
+	vbr_wait_lines /tmp/stream1.log '^rdmacm-bar: reconnected' 2 "two refused blocks and reconnects"
 	vbr_barrier refused
 	vbr_barrier restored
 	wait $client || fail "the stream across the revoke failed: $(cat /tmp/stream1.log)"
@@ -103,7 +91,7 @@ guest_a() {
 	say "A: $refused blocks refused while B's BAR was revoked, writes land again after the restore"
 
 	stream /tmp/stream2.log 0x20000 80
-	wait_for /tmp/stream2.log '^BAR-WINDOW ' 3 "three blocks landing"
+	vbr_wait_lines /tmp/stream2.log '^BAR-WINDOW ' 3 "three blocks landing"
 	vbr_barrier streaming-again
 	vbr_barrier closed
 	end=$(($(date +%s) + 60))
@@ -123,13 +111,7 @@ guest_a() {
 }
 
 guest() {
-	vbr_link_up
-	# ibv_reg_dmabuf_mr needs this project's rxe provider.
-	export RDMAV_DRIVERS=$VBR_RXE_OURS
-	case "$VBR_NODE" in
-	A) guest_a ;;
-	B) guest_b ;;
-	esac
+	vbr_two_nodes
 }
 
 host_after() {
