@@ -17,10 +17,12 @@ grep -q "GNU GENERAL PUBLIC LICENSE" "$src/COPYING" &&
 	fail "COPYING is not the GPL version 2"
 
 # the expressions, one a line, from git's files (the patches' added
-# files included: they are shipped too)
-exprs=$(git -C "$src" grep -h -o 'SPDX-License-Identifier: .*' |
-	sed -e 's/^SPDX-License-Identifier: *//' -e 's/ *\*\/.*$//' \
-	    -e 's/[[:space:]]*$//' | sort -u)
+# files included: they are shipped too); only well-formed ones, not a
+# pattern in a script that looks for them
+id='[A-Za-z0-9][A-Za-z0-9.+-]*'
+exprs=$(git -C "$src" grep -h -o -E \
+	"SPDX-License-Identifier: $id( (OR|AND|WITH) $id)*" |
+	sed -e 's/^SPDX-License-Identifier: *//' | sort -u)
 [ -n "$exprs" ] || fail "no SPDX-License-Identifier found under $src"
 n=0
 while IFS= read -r e; do
