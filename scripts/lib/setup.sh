@@ -7,6 +7,9 @@ HOST_PKGS=(cmake make gcc pkg-config libibverbs-dev librdmacm-dev valgrind
 	ibverbs-utils rdmacm-utils iproute2 cpio kmod rsync groff-base python3)
 # rsync: the kernel's headers_install (scripts/kernel headers) needs it.
 
+# The Debian package test (tests/pkg, label pkg) builds with these.
+PKG_PKGS=(debhelper lintian dpkg-dev fakeroot)
+
 BUILD=${VBR_BUILD:-$TOP/build}
 
 # setup_userspace [CMAKE_ARG...]: packages, then configure and build $BUILD.
