@@ -15,7 +15,8 @@
 #      the programs run from there; the tools' --version and vfiobar-run's
 #      private preload directory;
 #   5. purge: the root's file list is what it was before, apart from the
-#      account database (the vfio group: Debian keeps groups on purge).
+#      account database (the vfio group and its lock file: Debian keeps
+#      groups on purge).
 #
 #   debian-packages.sh SOURCE-DIR VERSION
 set -euo pipefail
@@ -134,7 +135,7 @@ dpkg_root -P libvfiobar1 libvfiobar-dev librxe-vbr1 librxe-vbr-dev \
 	fail "dpkg -P: $(tail -5 "$work/dpkg.log")"
 [ -z "$(DPKG_ROOT=$root dpkg-divert --list)" ] || fail "diversions left"
 [ -z "$(dpkg_root -l | grep '^[a-z][a-z] ')" ] || fail "packages left: $(dpkg_root -l | grep '^[a-z][a-z] ')"
-snapshot | grep -v -E '^\./etc/(group|gshadow)-? ' >"$work/after" || true
+snapshot | grep -v -E '^\./etc/(group|gshadow|\.pwd\.lock)-? ' >"$work/after" || true
 diff -u "$work/before" "$work/after" >"$work/diff" ||
 	fail "the purge left this behind:
 $(grep '^[-+][^-+]' "$work/diff")"
