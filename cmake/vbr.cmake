@@ -162,3 +162,47 @@ function(vbr_add_man_pages dir)
     add_custom_target(${target} ALL DEPENDS ${outs})
   endif()
 endfunction()
+
+# vbr_install_package(NAME [DEPENDS pkg...]): the CMake package for the
+# library target NAME: find_package(NAME) gives NAME::NAME, its version
+# the project's (compatible within a major version), after finding the
+# packages of ours it needs (DEPENDS). Relocatable: the files find the
+# library relative to where they are installed.
+include(CMakePackageConfigHelpers)
+function(vbr_install_package name)
+  cmake_parse_arguments(A "" "" "DEPENDS" ${ARGN})
+  set(dir ${CMAKE_INSTALL_LIBDIR}/cmake/${name})
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/cmake)
+  set(VBR_PKG_NAME ${name})
+  set(VBR_PKG_FIND_DEPS "")
+  foreach(dep ${A_DEPENDS})
+    string(APPEND VBR_PKG_FIND_DEPS
+      "find_dependency(${dep} ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})\n")
+  endforeach()
+  install(TARGETS ${name} EXPORT ${name}Targets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    PUBLIC_HEADER DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(EXPORT ${name}Targets NAMESPACE ${name}:: DESTINATION ${dir})
+  configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/packageConfig.cmake.in
+    ${out}/${name}Config.cmake INSTALL_DESTINATION ${dir})
+  write_basic_package_version_file(${out}/${name}ConfigVersion.cmake
+    VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+  install(FILES ${out}/${name}Config.cmake ${out}/${name}ConfigVersion.cmake
+    DESTINATION ${dir})
+endfunction()
+
+# vbr_install_pc(FILE.pc.in): configure and install a pkg-config file. It
+# may use @VBR_PC_PREFIX@ (the prefix relative to the file, so that the
+# install is relocatable), @PROJECT_VERSION@ and the GNUInstallDirs
+# variables.
+function(vbr_install_pc in)
+  file(RELATIVE_PATH rel /${CMAKE_INSTALL_LIBDIR}/pkgconfig /)
+  string(REGEX REPLACE "/$" "" rel "${rel}")
+  set(VBR_PC_PREFIX "\${pcfiledir}/${rel}")
+  get_filename_component(name ${in} NAME)
+  string(REGEX REPLACE "\\.in$" "" name ${name})
+  configure_file(${in} ${CMAKE_CURRENT_BINARY_DIR}/${name} @ONLY)
+  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/${name}
+    DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endfunction()

@@ -73,7 +73,8 @@ static void exe_dir(char *buf, size_t len)
 	snprintf(buf, len, "%s", dirname(exe));
 }
 
-/* the preload library: beside us in ../lib (build tree and install) */
+/* the preload library: beside us in ../lib (build tree, bed), else in
+ * its private directory (install) */
 static int find_preload(const char *dir, char *out, size_t len)
 {
 	const char *env = getenv("VFIOBAR_RUN_PRELOAD");
@@ -85,7 +86,7 @@ static int find_preload(const char *dir, char *out, size_t len)
 	snprintf(out, len, "%s/../lib/" PRELOAD_NAME, dir);
 	if (!access(out, R_OK))
 		return 0;
-	snprintf(out, len, "%s/" PRELOAD_NAME, VFIOBAR_RUN_LIBDIR);
+	snprintf(out, len, "%s/" PRELOAD_NAME, VFIOBAR_RUN_PRELOAD_DIR);
 	return access(out, R_OK) ? -1 : 0;
 }
 
@@ -168,7 +169,7 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			IVP_PROG ": cannot find " PRELOAD_NAME
 				 " (beside this program in ../lib, or in %s)\n",
-			VFIOBAR_RUN_LIBDIR);
+			VFIOBAR_RUN_PRELOAD_DIR);
 		return 1;
 	}
 	/* the knobs the user gave, normalised; stale ones from outside go */

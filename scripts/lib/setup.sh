@@ -9,6 +9,9 @@ HOST_PKGS=(cmake make gcc pkg-config libibverbs-dev librdmacm-dev valgrind
 # rsync: the kernel's headers_install (scripts/kernel headers) needs it.
 # procps: pkill, for the node a two-node scenario has killed (scripts/vm).
 
+# The Debian package test (tests/pkg, label pkg) builds with these.
+PKG_PKGS=(debhelper lintian dpkg-dev fakeroot)
+
 BUILD=${VBR_BUILD:-$TOP/build}
 
 # setup_userspace [CMAKE_ARG...]: packages, then configure and build $BUILD.

@@ -16,7 +16,9 @@ fail() { echo "install-tree: FAIL: $*" >&2; fails=$((fails + 1)); }
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-cmake --install "$build" --prefix "$root/inst" >/dev/null ||
+# DESTDIR: some files have absolute destinations (the .driver file goes
+# where libibverbs reads it), which --prefix alone would put on this host
+DESTDIR=$root/inst cmake --install "$build" >/dev/null ||
 	fail "cmake --install $build failed"
 
 # the compilation units of ELF file $1, one path a line
