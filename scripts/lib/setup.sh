@@ -4,7 +4,8 @@
 
 HOST_PKGS=(cmake make gcc pkg-config libibverbs-dev librdmacm-dev valgrind
 	qemu-system-x86 busybox-static perftest rdma-core ibverbs-providers
-	ibverbs-utils rdmacm-utils iproute2 cpio kmod rsync groff-base python3)
+	ibverbs-utils rdmacm-utils iproute2 cpio kmod rsync groff-base python3
+	python3-jsonschema)
 # rsync: the kernel's headers_install (scripts/kernel headers) needs it.
 
 BUILD=${VBR_BUILD:-$TOP/build}
