@@ -143,8 +143,11 @@ static int run_initiator(struct perf_ctx *c, const struct perf_opts *o,
 static int run_counter(struct perf_ctx *c, const struct perf_opts *o,
 		       uint64_t size, struct bw_run *b, double *t0)
 {
-	uint64_t want = UINT64_MAX, got = 0;
+	uint64_t want = UINT64_MAX, got = 0, seen = 0;
+	struct pollfd pfd = { .fd = c->oob, .events = POLLIN };
+	unsigned long spins = 0;
 	struct ibv_wc wc[16];
+	double idle;
 
 	for (unsigned int q = 0; q < o->qps; q++)
 		if (perf_fill_recv(c, q, q * c->slot, (uint32_t)c->slot))
@@ -152,8 +155,10 @@ static int run_counter(struct perf_ctx *c, const struct perf_opts *o,
 	if (perf_oob_barrier(c->oob, &c->mem, o->timeout))
 		return -1;
 	*t0 = perf_now();
+	idle = *t0;
 	while (got < want) {
-		int n = perf_poll(c, o, c->rcq, wc, 16, want == UINT64_MAX);
+		/* block only once the count is known: it may be all there is */
+		int n = perf_poll(c, o, c->rcq, wc, 16, want != UINT64_MAX);
 
 		if (n < 0)
 			return -1;
@@ -166,14 +171,23 @@ static int run_counter(struct perf_ctx *c, const struct perf_opts *o,
 							   (uint32_t)c->slot))
 				return -1;
 		}
+		if (n || want != UINT64_MAX || ++spins % 4096)
+			continue;
 		/* the initiator says how many it sent once it is done */
-		if (want == UINT64_MAX && !n) {
-			struct pollfd pfd = { .fd = c->oob, .events = POLLIN };
-
-			if (poll(&pfd, 1, 0) == 1 &&
-			    perf_oob_recv(c->oob, &want, sizeof(want), &c->mem,
+		if (poll(&pfd, 1, 0) == 1) {
+			if (perf_oob_recv(c->oob, &want, sizeof(want), &c->mem,
 					  o->timeout))
 				return -1;
+			continue;
+		}
+		if (got != seen) {
+			seen = got;
+			idle = perf_now();
+		} else if (perf_mem_check(&c->mem) ||
+			   perf_now() - idle > o->timeout) {
+			fprintf(stderr, "vbr_perf: no message in %u s (%s)\n",
+				o->timeout, strerror(ETIMEDOUT));
+			return -1;
 		}
 	}
 	return 0;
