@@ -123,8 +123,17 @@ static int run_initiator(struct perf_ctx *c, const struct perf_opts *o,
 		if (idle && (stop || total == want * o->qps))
 			break;
 		n = perf_poll(c, o, c->scq, wc, 16, true);
-		if (n < 0)
+		if (n < 0) {
+			fprintf(stderr,
+				"vbr_perf: %llu of %llu messages of %llu bytes "
+				"had completed\n",
+				(unsigned long long)total,
+				(unsigned long long)(want == UINT64_MAX ?
+							     total :
+							     want * o->qps),
+				(unsigned long long)size);
 			return -1;
+		}
 		for (int i = 0; i < n; i++) {
 			unsigned int q = (unsigned int)wc[i].wr_id;
 
