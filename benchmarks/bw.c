@@ -52,8 +52,11 @@ static void bounce_out(struct perf_ctx *c, uint64_t off, uint64_t size)
 /* the target must see each message: it posts receives */
 static bool target_counts(const struct perf_ctx *c, const struct perf_opts *o)
 {
+	/* the client initiates: the target's memory is the server's */
+	enum perf_mem_type target = o->server ? c->peer_mem : c->mem.type;
+
 	return o->test == PERF_SEND_BW ||
-	       (o->test == PERF_WRITE_BW && c->peer_mem == PERF_MEM_BOUNCE);
+	       (o->test == PERF_WRITE_BW && target == PERF_MEM_BOUNCE);
 }
 
 static int post_one(struct perf_ctx *c, const struct perf_opts *o,

@@ -45,47 +45,47 @@ guest() {
 	vfio="--use_vfio=$bdf --vfio_bar=$bar"
 
 	# host memory on both sides first: the transport alone
-	vbr_perftest_pair hbw "$(bt_perf write_bw) -s $BT_SIZE -n 100" \
-		"$(bt_perf write_bw) -s $BT_SIZE -n 100"
+	vbr_perftest_pair hbw "$(bt_perf write_bw) -s $BT_SIZE -n 20" \
+		"$(bt_perf write_bw) -s $BT_SIZE -n 20"
 	row=$(vbr_perftest_row $BT_SIZE /tmp/hbw-client.log)
 	say "vbr_perf write_bw $BT_SIZE bytes, host memory: $row"
 
 	vbr_perftest_pair wbw \
-		"$(bt_perf write_bw) -s $BT_SIZE -n 100 $vfio --vfio_offset=0" \
-		"$(bt_perf write_bw) -s $BT_SIZE -n 100 --pattern_seed=$BT_SEED"
+		"$(bt_perf write_bw) -s $BT_SIZE -n 20 $vfio --vfio_offset=0" \
+		"$(bt_perf write_bw) -s $BT_SIZE -n 20 --pattern_seed=$BT_SEED"
 	row=$(vbr_perftest_row $BT_SIZE /tmp/wbw-client.log)
 	say "vbr_perf write_bw $BT_SIZE bytes into BAR $bar: $row"
 	grep -q "Memory: vfio_bar" /tmp/wbw-server.log ||
 		fail "the server's buffer is not the BAR: $(cat /tmp/wbw-server.log)"
 
 	vbr_perftest_pair bounce \
-		"$(bt_perf write_bw) -s $BT_SIZE -n 100 $vfio --vfio_offset=$BT_BOUNCE --bounce" \
-		"$(bt_perf write_bw) -s $BT_SIZE -n 100 --pattern_seed=$BT_BOUNCE_SEED"
+		"$(bt_perf write_bw) -s $BT_SIZE -n 20 $vfio --vfio_offset=$BT_BOUNCE --bounce" \
+		"$(bt_perf write_bw) -s $BT_SIZE -n 20 --pattern_seed=$BT_BOUNCE_SEED"
 	row=$(vbr_perftest_row $BT_SIZE /tmp/bounce-client.log)
 	say "vbr_perf write_bw $BT_SIZE bytes bounced into BAR $bar: $row"
 
 	vbr_perftest_pair rbw \
-		"$(bt_perf read_bw) -s $BT_SIZE -n 100 $vfio --vfio_offset=$BT_READ" \
-		"$(bt_perf read_bw) -s $BT_SIZE -n 100"
+		"$(bt_perf read_bw) -s $BT_SIZE -n 20 $vfio --vfio_offset=$BT_READ" \
+		"$(bt_perf read_bw) -s $BT_SIZE -n 20"
 	row=$(vbr_perftest_row $BT_SIZE /tmp/rbw-client.log)
 	say "vbr_perf read_bw $BT_SIZE bytes from BAR $bar: $row"
 
 	vbr_perftest_pair sbw \
-		"$(bt_perf send_bw) -s $BT_SIZE -n 100 -q 2 --report_gbits" \
-		"$(bt_perf send_bw) -s $BT_SIZE -n 100 -q 2 --report_gbits"
+		"$(bt_perf send_bw) -s $BT_SIZE -n 20 -q 2 --report_gbits" \
+		"$(bt_perf send_bw) -s $BT_SIZE -n 20 -q 2 --report_gbits"
 	row=$(vbr_perftest_row $BT_SIZE /tmp/sbw-client.log)
 	say "vbr_perf send_bw $BT_SIZE bytes, 2 QPs, host memory: $row"
 
 	vbr_perftest_pair lat \
-		"$(bt_perf write_lat) -n 100 $vfio --vfio_offset=$BT_LAT" \
-		"$(bt_perf write_lat) -n 100 --out_json=/tmp/lat.json"
+		"$(bt_perf write_lat) -n 20 $vfio --vfio_offset=$BT_LAT" \
+		"$(bt_perf write_lat) -n 20 --out_json=/tmp/lat.json"
 	row=$(vbr_perftest_row 2 /tmp/lat-client.log)
 	say "vbr_perf write_lat 2 bytes (WRITE with immediate), BAR server: $row"
 	echo "BT_JSON $(tr -d '\n' </tmp/lat.json)"
 
 	vbr_perftest_pair lastbyte \
-		"$(bt_perf write_lat) -n 100 --poll_last_byte $vfio --vfio_offset=$BT_LAT" \
-		"$(bt_perf write_lat) -n 100 --poll_last_byte"
+		"$(bt_perf write_lat) -n 20 --poll_last_byte $vfio --vfio_offset=$BT_LAT" \
+		"$(bt_perf write_lat) -n 20 --poll_last_byte"
 	row=$(vbr_perftest_row 2 /tmp/lastbyte-client.log)
 	say "vbr_perf write_lat 2 bytes (last-byte polling of the BAR): $row"
 
