@@ -65,7 +65,8 @@ int perf_ctx_open(struct perf_ctx *c, const struct perf_opts *o,
 	struct ibv_device_attr dev;
 	uint64_t len;
 	Dl_info dl;
-	unsigned int cqe = PERF_TX_DEPTH * o->qps;
+	/* every receive and every send of every QP may complete at once */
+	unsigned int cqe = 2 * PERF_TX_DEPTH * o->qps;
 
 	c->oob = -1;
 	c->ctx = open_device(o->ib_dev, env->ib_dev, sizeof(env->ib_dev));
