@@ -5,9 +5,11 @@
 HOST_PKGS=(cmake make gcc pkg-config libibverbs-dev librdmacm-dev valgrind
 	qemu-system-x86 busybox-static perftest rdma-core ibverbs-providers
 	ibverbs-utils rdmacm-utils iproute2 cpio kmod rsync groff-base python3
-	procps)
+	procps python3-jsonschema)
 # rsync: the kernel's headers_install (scripts/kernel headers) needs it.
 # procps: pkill, for the node a two-node scenario has killed (scripts/vm).
+# python3-jsonschema: the benchmark tool's JSON output is checked against
+# its schema (tests/unit/bench-json-schema.sh).
 
 # The Debian package test (tests/pkg, label pkg) builds with these.
 PKG_PKGS=(debhelper lintian dpkg-dev fakeroot)

@@ -24,7 +24,8 @@ cmake --install "$build" --prefix "$root" >/dev/null ||
 # page formats without a groff warning
 pages=0
 for page in "$src"/providers/*/man/*.[1-8] "$src"/providers/*/man/*.[1-8].md \
-	"$src"/tools/*/man/*.[1-8] "$src"/tools/*/man/*.[1-8].md; do
+	"$src"/tools/*/man/*.[1-8] "$src"/tools/*/man/*.[1-8].md \
+	"$src"/benchmarks/man/*.[1-8].md; do
 	[ -e "$page" ] || continue
 	pages=$((pages + 1))
 	name=$(basename "$page" .md)
