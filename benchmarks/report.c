@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "perf.h"
 
 #define RULE                                                                  \
@@ -70,28 +71,12 @@ void perf_table_footer(const struct perf_opts *o)
 	puts(RULE);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_kv_str(FILE *f, const char *k, const char *v, bool more)
 {
-	json_str(f, k);
+	vbr_json_str(f, k);
 	fputs(": ", f);
 	if (v)
-		json_str(f, v);
+		vbr_json_str(f, v);
 	else
 		fputs("null", f);
 	fputs(more ? ", " : "", f);

@@ -37,13 +37,13 @@ static void print_result(const struct opts *o, const char *dev,
 		return;
 	}
 	printf("{\"device\": ");
-	out_json_str(stdout, dev);
+	vbr_json_str(stdout, dev);
 	printf(", \"bar\": %llu, \"offset\": %llu, \"length\": %llu",
 	       (unsigned long long)a[0], (unsigned long long)a[1],
 	       (unsigned long long)a[2]);
 	if (vmr) {
 		printf(", \"rdma\": ");
-		out_json_str(stdout, o->rdma);
+		vbr_json_str(stdout, o->rdma);
 		printf(", \"lkey\": %u, \"rkey\": %u, \"iova\": %llu, ",
 		       vmr->mr->lkey, vmr->mr->rkey, (unsigned long long)a[1]);
 		out_mr_state(o, vmr);

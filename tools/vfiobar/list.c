@@ -53,12 +53,12 @@ static int describe(const struct opts *o, const char *name, bool listing)
 	dev = vfiobar_open_err(name, err, sizeof(err));
 	if (o->json) {
 		printf("{\"device\": ");
-		out_json_str(stdout, name);
+		vbr_json_str(stdout, name);
 	}
 	if (!dev) {
 		if (o->json) {
 			printf(", \"error\": ");
-			out_json_str(stdout, err);
+			vbr_json_str(stdout, err);
 			printf(", \"errno\": %d}", errno);
 		} else if (listing) {
 			printf("%s: %s\n", name, err);
@@ -72,7 +72,7 @@ static int describe(const struct opts *o, const char *name, bool listing)
 							    "supported";
 	if (o->json) {
 		printf(", \"node\": ");
-		out_json_str(stdout, vfiobar_name(dev));
+		vbr_json_str(stdout, vfiobar_name(dev));
 		printf(", \"path\": \"%s\", \"dmabuf_export\": %s, \"bars\": [",
 		       vfiobar_path_name(vfiobar_path(dev)),
 		       strcmp(export, "not supported") ? "true" : "false");

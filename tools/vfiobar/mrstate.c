@@ -62,7 +62,7 @@ void out_mr_state(const struct opts *o, struct vfiobar_mr *vmr)
 	/* the MR works; only its state cannot be told (another provider) */
 	if (o->json) {
 		printf("\"state\": null, \"state_error\": ");
-		out_json_str(stdout, vfiobar_last_error(vmr->dev));
+		vbr_json_str(stdout, vfiobar_last_error(vmr->dev));
 	} else {
 		printf("state unknown (%s)", vfiobar_last_error(vmr->dev));
 	}

@@ -6,14 +6,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "json.h" /* vbr_json_str() */
+
 struct opts {
 	bool json;
 	const char *rdma; /* export --rdma */
 	const char *hold; /* export --hold SECONDS, as given */
 };
 
-/* a JSON string literal for @s, quotes included */
-void out_json_str(FILE *f, const char *s);
 /* report a failure (text on stderr, JSON on stdout); returns 1 */
 int out_error(const struct opts *o, const char *what, int err);
 
