@@ -22,6 +22,9 @@
  *              the dma-buf is created while access is blocked
  *   dmabuf-p2p refuse-importer --importer static|pinned: the exporter
  *              turns away importers that cannot give a mapping back
+ *   dmabuf-p2p refuse-importer --importer leak-phys: a CPU importer
+ *              that detaches with the ranges mapped does not block the
+ *              next revoke
  *   dmabuf-p2p stress --path PATH --iterations N: revoke and restore N
  *              times while a second importer keeps DMA going
  *
@@ -49,7 +52,7 @@ void usage(void)
 		"                  [--seed S] [--path memory-disable|d3hot|runtime-pm|\n"
 		"                          runtime-pm-wakeup|reset|hot-reset|flr|\n"
 		"                          close|unbind]\n"
-		"                  [--importer static|pinned] [--iterations N]\n"
+		"                  [--importer static|pinned|leak-phys] [--iterations N]\n"
 		"                  [--defer-unmap] [--again SECONDS]\n");
 	exit(2);
 }

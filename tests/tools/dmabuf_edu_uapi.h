@@ -25,6 +25,8 @@ struct dmabuf_edu_import {
 #define DMABUF_EDU_PROBE_STATIC	(1U << 0)
 /* attach as a peer-to-peer importer that pins instead of move_notify */
 #define DMABUF_EDU_PROBE_PINNED	(1U << 1)
+/* a CPU importer that detaches with the ranges still mapped */
+#define DMABUF_EDU_PROBE_LEAK_PHYS	(1U << 3)
 /* a revocable importer that unmaps DMABUF_EDU_DEFER_UNMAP_MS after move_notify */
 #define DMABUF_EDU_IMPORT_DEFER_UNMAP	(1U << 2)
 

@@ -167,6 +167,51 @@ static bool kmsg_logged(int fd, const char *text)
 	return found;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+#define LEAK_CLEANUP "detached with its CPU ranges still mapped"
+
+/*
+ * A CPU importer that detaches with the exporter's ranges still mapped:
+ * the dma-buf core gives them back for it (and says so), or the
+ * exporter's next revoke would wait for them forever, uninterruptibly.
+ */
+static int leak_phys(struct ctx *c)
+{
+	const struct vfio_block_path *p = revoke_path("memory-disable");
+	double t0, took;
+	int err, kmsg;
+
+	export(c);
+	kmsg = kmsg_open();
+	err = edu_probe(c->edu, c->dmabuf, DMABUF_EDU_PROBE_LEAK_PHYS) ? errno :
+									 0;
+	printf("refuse-importer: a leak-phys importer got %s\n",
+	       err ? strerror(err) : "the ranges");
+	expect(!err, "a revocable CPU importer gets the CPU ranges");
+	expect(kmsg_logged(kmsg, LEAK_CLEANUP),
+	       "the dma-buf core gave them back at detach (\"" LEAK_CLEANUP
+	       "\" logged)");
+	import(c);
+	expect(!dma_write(c, c->seed) && !dma_check(c, c->seed),
+	       "a revocable importer of the same dma-buf works");
+	t0 = now_ms();
+	revoke_enter(c, p);
+	took = now_ms() - t0;
+	printf("revoke by %s returned after %.0f ms\n", p->name, took);
+	expect(took < 5000, "the revoke does not wait for the leaked mapping");
+	revoke_exit(c, p);
+	expect(!dma_write(c, c->seed + 1) && !dma_check(c, c->seed + 1),
+	       "DMA works again after the restore");
+	return 0;
+}
+
 /*
  * Importers that would keep a mapping after revocation are turned away,
  * by the revocation check: the exporter says so in the kernel log. This
@@ -184,6 +229,8 @@ int cmd_refuse_importer(struct ctx *c)
 		flags = DMABUF_EDU_PROBE_STATIC;
 	else if (!strcmp(c->importer, "pinned"))
 		flags = DMABUF_EDU_PROBE_PINNED;
+	else if (!strcmp(c->importer, "leak-phys"))
+		return leak_phys(c);
 	else
 		usage();
 	export(c);
@@ -199,14 +246,6 @@ int cmd_refuse_importer(struct ctx *c)
 	expect(!dma_write(c, c->seed) && !dma_check(c, c->seed),
 	       "a revocable importer of the same dma-buf still works");
 	return 0;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 int cmd_revoke(struct ctx *c)

@@ -40,6 +40,9 @@ guest() {
 	dmabuf-p2p born-revoked --path runtime-pm --device "$dev" --ranges 0x70000:0x10000 --seed 110
 	dmabuf-p2p refuse-importer --importer static --device "$dev" --ranges 0x80000:0x10000 --seed 120
 	dmabuf-p2p refuse-importer --importer pinned --device "$dev" --ranges 0x90000:0x10000 --seed 130
+	# a CPU importer that forgets its mapping at detach: the dma-buf
+	# core unmaps it, so the next revoke does not hang
+	dmabuf-p2p refuse-importer --importer leak-phys --device "$dev" --ranges 0x110000:0x10000 --seed 210
 	# Under traffic: a second importer keeps DMA going meanwhile.
 	dmabuf-p2p stress --path memory-disable --iterations 10 --device "$dev" --ranges 0xa0000:0x10000 --length 2K --seed 140
 	dmabuf-p2p stress --path runtime-pm --iterations 5 --device "$dev" --ranges 0xb0000:0x10000 --length 2K --seed 150
@@ -51,7 +54,8 @@ host_after() {
 	# Restored paths end with the seed+2 pattern, and the write tried
 	# while revoked (seed+1) never landed; after close only the first
 	# write is there; born revoked: one write, after access came back;
-	# refused importers wrote nothing, the revocable one did; the storms
+	# refused importers wrote nothing, the revocable one did (the one
+	# after a leaked CPU mapping twice); the storms
 	# leave their pattern. Nothing else changed.
 	bar-pattern verify --file "$BAR_FILE" \
 		--window 0x00000:4K:12 --window 0x10000:4K:22 \
@@ -61,6 +65,6 @@ host_after() {
 		--window 0x80000:4K:120 --window 0x90000:4K:130 \
 		--window 0xa0000:2K:140 --window 0xb0000:2K:150 --window 0xc0000:2K:160 \
 		--window 0xd0000:4K:172 --window 0xe0000:4K:182 --window 0xf0000:4K:190 \
-		--window 0x100000:2K:200 \
+		--window 0x100000:2K:200 --window 0x110000:4K:211 \
 		--rest-zero
 }

@@ -57,7 +57,7 @@ guest() {
 
 	vbr_rxe_up
 	# the guest's default rxe provider is ours: the MR registers
-	vfiobar export "$bdf" 2 0 64K --rdma rxe0 | grep -q "dma-buf ok, rxe0 lkey .* state mapped" ||
+	vfiobar export "$bdf" 2 0 64K --rdma rxe0 | grep -q "dma-buf ok, rxe0 lkey .* state idle (invalidations 0, faults 0)" ||
 		fail "export --rdma rxe0 on our provider: $(vfiobar export "$bdf" 2 0 64K --rdma rxe0 2>&1)"
 	expect_fail 1 "ibv_reg_dmabuf_mr on rxe0: its RDMA provider lacks dma-buf MRs: Operation not supported" \
 		vbr_prov debian vfiobar export "$bdf" 2 0 64K --rdma rxe0
