@@ -28,9 +28,10 @@ enum {
 	RXE_IB_ATTR_QUERY_MR_RESP_DMABUF_STATE,
 	RXE_IB_ATTR_QUERY_MR_RESP_INVALIDATIONS,
 	RXE_IB_ATTR_QUERY_MR_RESP_FAULTS,
+	RXE_IB_ATTR_QUERY_MR_RESP_MAP_ERROR, /* optional: newer kernels */
 };
 
-#define QUERY_ATTRS 4
+#define QUERY_ATTRS 5
 
 static int query_fail(int errnum, char *err, size_t err_len, const char *fmt,
 		      ...) __attribute__((format(printf, 4, 5)));
@@ -55,12 +56,14 @@ static int query_fail(int errnum, char *err, size_t err_len, const char *fmt,
 	return -1;
 }
 
-static struct ib_uverbs_attr out_attr(uint16_t id, void *p, uint16_t len)
+/* an output; a kernel that does not know an optional one leaves it be */
+static struct ib_uverbs_attr out_attr(uint16_t id, void *p, uint16_t len,
+				      bool mandatory)
 {
 	struct ib_uverbs_attr a = {
 		.attr_id = id,
 		.len = len,
-		.flags = UVERBS_ATTR_F_MANDATORY,
+		.flags = mandatory ? UVERBS_ATTR_F_MANDATORY : 0,
 		.data = (uintptr_t)p,
 	};
 
@@ -88,11 +91,14 @@ static int query_ioctl(int cmd_fd, uint32_t handle, struct rxevbr_mr_attr *a)
 		.data = handle,
 	};
 	cmd.attrs[1] = out_attr(RXE_IB_ATTR_QUERY_MR_RESP_DMABUF_STATE,
-				&a->state, sizeof(a->state));
+				&a->state, sizeof(a->state), true);
 	cmd.attrs[2] = out_attr(RXE_IB_ATTR_QUERY_MR_RESP_INVALIDATIONS,
-				&a->invalidations, sizeof(a->invalidations));
+				&a->invalidations, sizeof(a->invalidations),
+				true);
 	cmd.attrs[3] = out_attr(RXE_IB_ATTR_QUERY_MR_RESP_FAULTS, &a->faults,
-				sizeof(a->faults));
+				sizeof(a->faults), true);
+	cmd.attrs[4] = out_attr(RXE_IB_ATTR_QUERY_MR_RESP_MAP_ERROR,
+				&a->map_error, sizeof(a->map_error), false);
 	return ioctl(cmd_fd, RDMA_VERBS_IOCTL, &cmd) ? errno : 0;
 }
 
@@ -139,7 +145,7 @@ VRXE_EXPORT const char *rxevbr_mr_state_str(uint32_t state)
 	static const char *const names[] = {
 		[RXEVBR_MR_NONE] = "none", [RXEVBR_MR_MAPPED] = "mapped",
 		[RXEVBR_MR_IDLE] = "idle", [RXEVBR_MR_REVOKED] = "revoked",
-		[RXEVBR_MR_GONE] = "gone",
+		[RXEVBR_MR_GONE] = "gone", [RXEVBR_MR_FAILED] = "failed",
 	};
 
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] :

@@ -33,7 +33,8 @@
 	(VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED) |  \
 	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_REVOKED) | \
 	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_GONE) |    \
-	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE))
+	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE) |    \
+	 VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_FAILED))
 
 typedef int (*rxevbr_query_fn)(struct ibv_mr *, struct rxevbr_mr_attr *, char *,
 			       size_t);
@@ -64,51 +65,70 @@ static int from_rxevbr(uint32_t state)
 		return VFIOBAR_MR_REVOKED;
 	case RXEVBR_MR_GONE:
 		return VFIOBAR_MR_GONE;
+	case RXEVBR_MR_FAILED:
+		return VFIOBAR_MR_FAILED;
 	default:
 		return -1;
 	}
 }
 
-VFIOBAR_EXPORT int vfiobar_mr_query(struct vfiobar_mr *vmr,
-				    struct vfiobar_mr_info *info)
+/* the provider's answer for @vmr; @who names the public call in errors */
+static int mr_attr(struct vfiobar_mr *vmr, struct rxevbr_mr_attr *a,
+		   const char *who)
 {
-	struct rxevbr_mr_attr a;
 	rxevbr_query_fn query;
 	char why[VFIOBAR_ERR_LEN];
-	int state;
 
-	if (!vmr || !info || !vmr->mr || !vmr->mr->context ||
-	    !vmr->mr->context->device)
-		return vfiobar_fail(vmr ? vmr->dev : NULL, EINVAL,
-				    "vfiobar_mr_query: %s",
+	if (!vmr || !vmr->mr || !vmr->mr->context || !vmr->mr->context->device)
+		return vfiobar_fail(vmr ? vmr->dev : NULL, EINVAL, "%s: %s",
+				    who,
 				    !vmr     ? "no MR" :
-				    !info    ? "no info struct to fill" :
 				    !vmr->mr ? "the handle holds no MR" :
 					       "the MR has no device context");
 	query = find_query();
 	if (!query)
 		return vfiobar_fail(
 			vmr->dev, EOPNOTSUPP,
-			"vfiobar_mr_query: %s is not served by the rxe-vbr provider (" RXEVBR_SONAME
+			"%s: %s is not served by the rxe-vbr provider (" RXEVBR_SONAME
 			" is not loaded), and only that provider reports MR state",
-			ibv_get_device_name(vmr->mr->context->device));
-	if (query(vmr->mr, &a, why, sizeof(why))) {
+			who, ibv_get_device_name(vmr->mr->context->device));
+	if (query(vmr->mr, a, why, sizeof(why))) {
 		vfiobar_fail_str(vmr->dev, errno, why);
 		return -1;
 	}
-	state = from_rxevbr(a.state);
-	if (state < 0)
+	if (from_rxevbr(a->state) < 0)
 		return vfiobar_fail(
 			vmr->dev, EPROTO,
-			"vfiobar_mr_query: the provider reports state %u, %s",
-			a.state,
-			a.state == RXEVBR_MR_NONE ?
+			"%s: the provider reports state %u, %s", who, a->state,
+			a->state == RXEVBR_MR_NONE ?
 				"which means the MR is not over a dma-buf" :
 				"which this libvfiobar does not know");
-	info->state = state;
+	return 0;
+}
+
+VFIOBAR_EXPORT int vfiobar_mr_query(struct vfiobar_mr *vmr,
+				    struct vfiobar_mr_info *info)
+{
+	struct rxevbr_mr_attr a;
+
+	if (!info)
+		return vfiobar_fail(vmr ? vmr->dev : NULL, EINVAL,
+				    "vfiobar_mr_query: no info struct to fill");
+	if (mr_attr(vmr, &a, "vfiobar_mr_query"))
+		return -1;
+	info->state = from_rxevbr(a.state);
 	info->invalidations = a.invalidations;
 	info->faults = a.faults;
 	return 0;
+}
+
+VFIOBAR_EXPORT int vfiobar_mr_map_error(struct vfiobar_mr *vmr)
+{
+	struct rxevbr_mr_attr a;
+
+	if (mr_attr(vmr, &a, "vfiobar_mr_map_error"))
+		return -1;
+	return a.state == RXEVBR_MR_FAILED ? (int)a.map_error : 0;
 }
 
 VFIOBAR_EXPORT int vfiobar_mr_state(struct vfiobar_mr *vmr)
@@ -193,6 +213,8 @@ VFIOBAR_EXPORT const char *vfiobar_mr_state_name(int state)
 		return "gone";
 	case VFIOBAR_MR_IDLE:
 		return "idle";
+	case VFIOBAR_MR_FAILED:
+		return "failed";
 	default:
 		return "unknown";
 	}

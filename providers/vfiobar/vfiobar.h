@@ -137,13 +137,15 @@ int vfiobar_mr_close(struct vfiobar_mr *vmr);
 /*
  * The state of a vfiobar_mr's mapping, as its RDMA provider reports it
  * (the rxe-vbr provider's rxevbr_query_mr()). The values never change;
- * IDLE came last.
+ * IDLE and FAILED came last. A new MR is IDLE until its first access.
  */
 enum vfiobar_mr_state {
 	VFIOBAR_MR_MAPPED, /* mapped: accesses reach the BAR */
 	VFIOBAR_MR_REVOKED, /* access taken away for now (FLR, reset, ...) */
 	VFIOBAR_MR_GONE, /* for good: the device was closed or unbound */
 	VFIOBAR_MR_IDLE, /* access allowed, mapped again on the next access */
+	/* access allowed, but the last mapping failed: vfiobar_mr_map_error() */
+	VFIOBAR_MR_FAILED,
 };
 
 /* a set of states for vfiobar_mr_wait() */
@@ -161,6 +163,8 @@ int vfiobar_mr_query(struct vfiobar_mr *vmr, struct vfiobar_mr_info *info);
 int vfiobar_mr_wait(struct vfiobar_mr *vmr, unsigned int states, int timeout_ms,
 		    struct vfiobar_mr_info *info);
 const char *vfiobar_mr_state_name(int state);
+/* why the last mapping failed (a positive errno) in state FAILED, else 0 */
+int vfiobar_mr_map_error(struct vfiobar_mr *vmr);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,7 @@
  * the request the provider sends can be checked against the uAPI of the
  * kernel series (patch 0020: method 0x1000 on UVERBS_OBJECT_MR, the MR
  * handle as attribute 0x1000, state, invalidations and faults as 0x1001 to
- * 0x1003) and any kernel answer given; and it defines the provider's
+ * 0x1003, and the optional map error as 0x1004) and any kernel answer given; and it defines the provider's
  * device check, to play an MR of another provider.
  */
 #include <errno.h>
@@ -24,8 +24,10 @@ static struct {
 	int fd;
 	unsigned long req;
 	struct ib_uverbs_ioctl_hdr hdr;
-	struct ib_uverbs_attr attrs[4];
+	struct ib_uverbs_attr attrs[5];
 	int answer; /* errno, or 0: fill the outputs */
+	uint32_t state; /* what the kernel answers */
+	bool old_kernel; /* leaves the optional map error alone */
 	bool owned;
 } k;
 
@@ -48,14 +50,17 @@ int ioctl(int fd, unsigned long req, ...)
 	k.req = req;
 	k.hdr = *hdr;
 	memcpy(k.attrs, hdr->attrs,
-	       (hdr->num_attrs < 4 ? hdr->num_attrs : 4) * sizeof(k.attrs[0]));
+	       (hdr->num_attrs < 5 ? hdr->num_attrs : 5) * sizeof(k.attrs[0]));
 	if (k.answer) {
 		errno = k.answer;
 		return -1;
 	}
-	*(uint32_t *)(uintptr_t)hdr->attrs[1].data = RXEVBR_MR_REVOKED;
+	*(uint32_t *)(uintptr_t)hdr->attrs[1].data = k.state;
 	*(uint64_t *)(uintptr_t)hdr->attrs[2].data = 3;
 	*(uint64_t *)(uintptr_t)hdr->attrs[3].data = 5;
+	if (!k.old_kernel && hdr->num_attrs > 4)
+		*(uint32_t *)(uintptr_t)hdr->attrs[4].data =
+			k.state == RXEVBR_MR_FAILED ? ENOMEM : 0;
 	return 0;
 }
 
@@ -64,6 +69,7 @@ static void kernel_reset(bool owned, int answer)
 	memset(&k, 0, sizeof(k));
 	k.owned = owned;
 	k.answer = answer;
+	k.state = RXEVBR_MR_REVOKED;
 }
 
 /* refused: -1, errno @want, @why in the message, @attr untouched */
@@ -143,9 +149,9 @@ int main(void)
 	CHECK_EQ(k.hdr.object_id, UVERBS_OBJECT_MR);
 	CHECK_EQ(k.hdr.method_id, 0x1000);
 	CHECK_EQ(k.hdr.driver_id, RDMA_DRIVER_RXE);
-	CHECK_EQ(k.hdr.num_attrs, 4);
+	CHECK_EQ(k.hdr.num_attrs, 5);
 	CHECK_EQ(k.hdr.length, sizeof(struct ib_uverbs_ioctl_hdr) +
-				       4 * sizeof(struct ib_uverbs_attr));
+				       5 * sizeof(struct ib_uverbs_attr));
 	CHECK_EQ(k.attrs[0].attr_id, 0x1000);
 	CHECK_EQ(k.attrs[0].data, 7);
 	CHECK_EQ(k.attrs[1].attr_id, 0x1001);
@@ -154,10 +160,30 @@ int main(void)
 	CHECK_EQ(k.attrs[2].len, 8);
 	CHECK_EQ(k.attrs[3].attr_id, 0x1003);
 	CHECK_EQ(k.attrs[3].len, 8);
+	CHECK_EQ(k.attrs[1].flags, UVERBS_ATTR_F_MANDATORY);
+	CHECK_EQ(k.attrs[2].flags, UVERBS_ATTR_F_MANDATORY);
+	CHECK_EQ(k.attrs[3].flags, UVERBS_ATTR_F_MANDATORY);
+	/* optional: a kernel from before it must still answer */
+	CHECK_EQ(k.attrs[4].attr_id, 0x1004);
+	CHECK_EQ(k.attrs[4].len, 4);
+	CHECK_EQ(k.attrs[4].flags, 0);
 	CHECK_EQ(attr.state, RXEVBR_MR_REVOKED);
 	CHECK_EQ(attr.invalidations, 3);
 	CHECK_EQ(attr.faults, 5);
+	CHECK_EQ(attr.map_error, 0);
 	CHECK_EQ(err[0], '\0');
+	/* a failed mapping, and why */
+	kernel_reset(true, 0);
+	k.state = RXEVBR_MR_FAILED;
+	CHECK_EQ(rxevbr_query_mr(&mr, &attr, err, sizeof(err)), 0);
+	CHECK_EQ(attr.state, 5);
+	CHECK_EQ(attr.map_error, ENOMEM);
+	/* a kernel without the attribute leaves it: reported as 0 */
+	kernel_reset(true, 0);
+	k.old_kernel = true;
+	memset(&attr, 0xa5, sizeof(attr));
+	CHECK_EQ(rxevbr_query_mr(&mr, &attr, err, sizeof(err)), 0);
+	CHECK_EQ(attr.map_error, 0);
 	/* no message buffer is fine */
 	kernel_reset(true, ENOENT);
 	errno = 0;
@@ -169,6 +195,7 @@ int main(void)
 	CHECK(!strcmp(rxevbr_mr_state_str(2), "idle"));
 	CHECK(!strcmp(rxevbr_mr_state_str(3), "revoked"));
 	CHECK(!strcmp(rxevbr_mr_state_str(4), "gone"));
-	CHECK(!strcmp(rxevbr_mr_state_str(5), "unknown"));
+	CHECK(!strcmp(rxevbr_mr_state_str(5), "failed"));
+	CHECK(!strcmp(rxevbr_mr_state_str(6), "unknown"));
 	return check_done("test_rxe_mr_query");
 }

@@ -87,7 +87,7 @@ int main(void)
 	CHECK(vfiobar_mr_wait(NULL, 1, 0, NULL) == -1 && errno == EINVAL);
 	REFUSED(vfiobar_mr_wait(&vmr, 0, 0, &info), EINVAL,
 		"vfiobar_mr_wait: no state to wait for");
-	REFUSED(vfiobar_mr_wait(&vmr, VFIOBAR_MR_STATE_BIT(4), 0, &info),
+	REFUSED(vfiobar_mr_wait(&vmr, VFIOBAR_MR_STATE_BIT(5), 0, &info),
 		EINVAL, "vfiobar_mr_wait: unknown state bits");
 	REFUSED(vfiobar_mr_wait(&vmr, VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE), -2,
 				&info),
@@ -97,6 +97,16 @@ int main(void)
 	CHECK(!strcmp(vfiobar_mr_state_name(VFIOBAR_MR_REVOKED), "revoked"));
 	CHECK(!strcmp(vfiobar_mr_state_name(VFIOBAR_MR_GONE), "gone"));
 	CHECK(!strcmp(vfiobar_mr_state_name(VFIOBAR_MR_IDLE), "idle"));
-	CHECK(!strcmp(vfiobar_mr_state_name(4), "unknown"));
+	CHECK(!strcmp(vfiobar_mr_state_name(VFIOBAR_MR_FAILED), "failed"));
+	CHECK(!strcmp(vfiobar_mr_state_name(5), "unknown"));
+	/* the values are ABI: FAILED came after IDLE */
+	CHECK_EQ(VFIOBAR_MR_IDLE, 3);
+	CHECK_EQ(VFIOBAR_MR_FAILED, 4);
+
+	/* the map error: same argument checks and provider refusal */
+	errno = 0;
+	CHECK(vfiobar_mr_map_error(NULL) == -1 && errno == EINVAL);
+	REFUSED(vfiobar_mr_map_error(&vmr), EOPNOTSUPP,
+		"rxevbr_query_mr: the MR's device mlx5_0 is not served");
 	return check_done("test_vfiobar_mr_state");
 }

@@ -30,11 +30,14 @@ enum rxevbr_mr_state {
 	RXEVBR_MR_IDLE, /* accessible, mapped again on the next access */
 	RXEVBR_MR_REVOKED, /* the exporter took access away for now */
 	RXEVBR_MR_GONE, /* access is gone for good: deregister */
+	/* accessible, but the last mapping failed (map_error says why) */
+	RXEVBR_MR_FAILED,
 };
 
 struct rxevbr_mr_attr {
 	uint32_t state; /* enum rxevbr_mr_state */
-	uint32_t reserved;
+	/* RXEVBR_MR_FAILED: the errno of the failed mapping; else 0 */
+	uint32_t map_error;
 	/* exporter notifications (move_notify): revoke and restore each count */
 	uint64_t invalidations;
 	/* how often an access found nothing mapped and mapped it */
@@ -43,7 +46,7 @@ struct rxevbr_mr_attr {
 
 int rxevbr_query_mr(struct ibv_mr *mr, struct rxevbr_mr_attr *attr, char *err,
 		    size_t err_len);
-/* "none", "mapped", "idle", "revoked", "gone", or "unknown" */
+/* "none", "mapped", "idle", "revoked", "gone", "failed", or "unknown" */
 const char *rxevbr_mr_state_str(uint32_t state);
 
 #ifdef __cplusplus
