@@ -105,6 +105,24 @@ int vfio_block_reset(struct vfiobar_device *dev, bool hot)
 	return ioctl(fd, VFIO_DEVICE_RESET) ? -1 : 0;
 }
 
+int vfio_block_sysfs_reset(struct vfiobar_device *dev)
+{
+	char bdf[64], path[PATH_MAX];
+	int fd, err = 0;
+
+	if (vfio_pci_address(vfiobar_name(dev), bdf, sizeof(bdf)))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset", bdf);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (write(fd, "1", 1) != 1)
+		err = errno;
+	close(fd);
+	errno = err;
+	return err ? -1 : 0;
+}
+
 static int copy_name(char *dst, const char *src, size_t len)
 {
 	if (strlen(src) >= len) {
@@ -331,6 +349,7 @@ static const struct vfio_block_path vfio_block_paths[] = {
 	  low_power_wakeup_out },
 	{ "reset", VFIO_BLOCK_ONESHOT, reset, NULL },
 	{ "hot-reset", VFIO_BLOCK_ONESHOT, hot_reset, NULL },
+	{ "sysfs-reset", VFIO_BLOCK_ONESHOT, vfio_block_sysfs_reset, NULL },
 	{ "flr", VFIO_BLOCK_ONESHOT, vfio_block_pcie_flr, NULL },
 	{ "close", VFIO_BLOCK_PERMANENT, NULL, NULL },
 	{ "unbind", VFIO_BLOCK_PERMANENT, NULL, NULL },

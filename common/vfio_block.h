@@ -26,6 +26,11 @@ int vfio_block_low_power(struct vfiobar_device *dev, bool enter);
 /* LOW_POWER_ENTRY_WITH_WAKEUP: @efd is signalled when the device wakes. */
 int vfio_block_low_power_wakeup(struct vfiobar_device *dev, int efd);
 int vfio_block_reset(struct vfiobar_device *dev, bool hot);
+/*
+ * A reset VFIO does not start: the PCI core's sysfs "reset" file of the
+ * device (ENOENT: the device has no reset method).
+ */
+int vfio_block_sysfs_reset(struct vfiobar_device *dev);
 
 /* How a revocation path behaves, seen from the dma-buf's importers. */
 enum vfio_block_kind {
@@ -38,7 +43,7 @@ enum vfio_block_kind {
  * Every way the tests take access away, by name: memory-disable, d3hot,
  * runtime-pm, runtime-pm-wakeup (low power with a wakeup eventfd; a VFIO
  * ioctl wakes the device, which must signal the eventfd and give access
- * back), reset, hot-reset, flr, close, unbind. ->enter() and ->exit()
+ * back), reset, hot-reset, sysfs-reset, flr, close, unbind. ->enter() and ->exit()
  * return 0 or -1 with errno set.
  */
 struct vfio_block_path {

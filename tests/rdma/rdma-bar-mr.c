@@ -38,7 +38,7 @@
  *     receive buffer at R must each complete with a remote access error
  *     on the sender and a local protection error on the receive, each QP
  *     already in the error state when its completion is polled; then
- *     access is given back. A one-shot path (reset, hot-reset, flr) revokes and
+ *     access is given back. A one-shot path (reset, hot-reset, sysfs-reset, flr) revokes and
  *     restores within one call. Either way: reconnect the QPs and write
  *     seed S+2 at A with the same MR and keys, then read O and A back.
  *     The MR query must say mapped, revoked, idle, mapped along the way.
@@ -131,7 +131,7 @@ static void usage(void)
 		"                   --offset O --length L --seed S\n"
 		"                   [--revoked-offset R] [--after-offset A]\n"
 		"                   [--path memory-disable|d3hot|runtime-pm|\n"
-		"                           runtime-pm-wakeup|reset|hot-reset|flr|\n"
+		"                           runtime-pm-wakeup|reset|hot-reset|sysfs-reset|flr|\n"
 		"                           unbind] [--iterations N]\n"
 		"                   [--flr-offset F]\n");
 	exit(2);

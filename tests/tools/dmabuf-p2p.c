@@ -14,7 +14,7 @@
  *              first dma-buf back
  *   dmabuf-p2p revoke --path PATH [--defer-unmap] (same options): PATH
  *              is one of memory-disable, d3hot, runtime-pm,
- *              runtime-pm-wakeup (access blocked, then given back), reset, hot-reset, flr (one call blocks and
+ *              runtime-pm-wakeup (access blocked, then given back), reset, hot-reset, sysfs-reset, flr (one call blocks and
  *              restores), close, unbind (permanent); --defer-unmap imports
  *              as an importer that hands its mapping back only a second
  *              after move_notify, so the revoke must wait for it
@@ -50,7 +50,7 @@ void usage(void)
 		"                  --device DEV [--bar N]\n"
 		"                  --ranges OFF:LEN[,OFF:LEN...] [--offset O] [--length L]\n"
 		"                  [--seed S] [--path memory-disable|d3hot|runtime-pm|\n"
-		"                          runtime-pm-wakeup|reset|hot-reset|flr|\n"
+		"                          runtime-pm-wakeup|reset|hot-reset|sysfs-reset|flr|\n"
 		"                          close|unbind]\n"
 		"                  [--importer static|pinned|leak-phys] [--iterations N]\n"
 		"                  [--defer-unmap] [--again SECONDS]\n");

@@ -32,6 +32,8 @@ guest() {
 	dmabuf-p2p revoke --path runtime-pm-wakeup --device "$dev" --ranges 0x50000:0x10000 --seed 60
 	dmabuf-p2p revoke --path reset --device "$dev" --ranges 0x20000:0x10000 --seed 30
 	dmabuf-p2p revoke --path hot-reset --device "$dev" --ranges 0x30000:0x10000 --seed 40
+	# a reset VFIO does not start: the PCI core's sysfs reset file
+	dmabuf-p2p revoke --path sysfs-reset --device "$dev" --ranges 0x120000:0x10000 --seed 220
 	dmabuf-p2p revoke --path close --device "$dev" --ranges 0x40000:0x10000 --seed 50
 	dmabuf-p2p revoke --defer-unmap --path memory-disable --device "$dev" --ranges 0xd0000:0x10000 --seed 170
 	dmabuf-p2p revoke --defer-unmap --path hot-reset --device "$dev" --ranges 0xe0000:0x10000 --seed 180
@@ -66,5 +68,6 @@ host_after() {
 		--window 0xa0000:2K:140 --window 0xb0000:2K:150 --window 0xc0000:2K:160 \
 		--window 0xd0000:4K:172 --window 0xe0000:4K:182 --window 0xf0000:4K:190 \
 		--window 0x100000:2K:200 --window 0x110000:4K:211 \
+		--window 0x120000:4K:222 \
 		--rest-zero
 }

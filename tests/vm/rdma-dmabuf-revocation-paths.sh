@@ -1,8 +1,9 @@
 # An rxe dma-buf MR over a VFIO BAR slice through every revocation path
 # the ivshmem stand-in has, one slice each: runtime PM (access held
 # revoked, then given back; also with a wakeup eventfd, where a VFIO
-# ioctl wakes the device and gives access back), VFIO_DEVICE_RESET and hot reset (revoked and
-# restored within one call), and unbinding vfio-pci under the live MR
+# ioctl wakes the device and gives access back), VFIO_DEVICE_RESET, hot reset and a reset
+# through the PCI core's sysfs file, which VFIO does not start (revoked
+# and restored within one call), and unbinding vfio-pci under the live MR
 # (last: it leaves the device without a driver). While access is held
 # revoked, a remote write into the MR fails with a remote access error,
 # a write sourced from it with a local protection error, and a SEND into
@@ -31,6 +32,7 @@ guest() {
 	vbr_rdma_revoke runtime-pm-wakeup 0x500000:0x100000 50
 	vbr_rdma_revoke reset 0x200000:0x100000 20
 	vbr_rdma_revoke hot-reset 0x300000:0x100000 30
+	vbr_rdma_revoke sysfs-reset 0x600000:0x100000 60
 	vbr_rdma_revoke unbind 0x400000:0x100000 40
 }
 
@@ -44,5 +46,6 @@ host_after() {
 		--window 0x300000:4096:30 --window 0x308000:4096:32 \
 		--window 0x400000:4096:40 \
 		--window 0x500000:4096:50 --window 0x508000:4096:52 \
+		--window 0x600000:4096:60 --window 0x608000:4096:62 \
 		--rest-zero
 }
