@@ -323,7 +323,8 @@ vbr_rdma_revoke() {
 
 # vbr_step_reset: between two scenarios of one boot, undo what the first
 # may have left: its processes (everything but PID 1 and kernel threads),
-# its rxe links and veth pair, armed rxe fault injection, its files in
+# its rxe links and veth pair, armed rxe fault injection, the rxe
+# dma-buf mapping limit, its files in
 # /tmp and /run, the broker's grants, and the default rxe provider (a
 # scenario may have moved it).
 vbr_step_reset() {
@@ -340,6 +341,8 @@ vbr_step_reset() {
 	p=$(vbr_virtio_nic) && ip addr flush dev "$p" && ip link set "$p" down
 	p=/sys/kernel/debug/fail_rxe_dmabuf_access
 	[ -d $p ] && echo 0 >$p/probability
+	p=/sys/module/rdma_rxe/parameters/dmabuf_map_limit_mib
+	[ -w $p ] && echo 0 >$p
 	rm -rf /tmp/* /run/* /etc/vfiobard.conf
 	vbr_rxe_default
 	return 0

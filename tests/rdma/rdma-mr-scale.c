@@ -27,6 +27,16 @@
  *     them in a loop, another turns memory decode off and on in a loop;
  *     both are killed with SIGKILL, the MR owner first. Then a fresh MR
  *     over the same dma-buf writes slot 0 and works.
+ *   rdma-mr-scale map-windows ... --count N --seed S
+ *     N dma-bufs over the whole slice (16 MiB or more), a one-page MR
+ *     each: /proc/vmallocinfo shows one rxe ioremap() per buffer, of at
+ *     most 2 MiB and 2 MiB-aligned, not the slice; an MR inside a window
+ *     shares it, one outside gets its own; none is left at the end.
+ *   rdma-mr-scale map-limit ... --seed S
+ *     under rdma_rxe.dmabuf_map_limit_mib=4: an MR over the slice (8 MiB
+ *     or more) is refused with EDQUOT; two windows map, the write that
+ *     needs a third fails and the MR says failed with EDQUOT; after one
+ *     MR is deregistered the same write lands. The old limit is put back.
  *   rdma-mr-scale unbind --device DEV
  *     unbind the device's driver; with nothing open it must complete.
  *
@@ -46,6 +56,7 @@
 #include <unistd.h>
 
 #include "mr_scale.h"
+#include "mr_scale_map.h"
 #include "pattern.h"
 #include "vfio_block.h"
 
@@ -61,7 +72,8 @@ struct opts {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rdma-mr-scale many-mrs|many-dmabufs|reg-race|kill\n"
+		"usage: rdma-mr-scale many-mrs|many-dmabufs|reg-race|kill|\n"
+		"                     map-windows|map-limit\n"
 		"                     --device DEV --bar N --slice OFF:LEN [--ibdev NAME]\n"
 		"                     [--count N] [--length L] [--seed S] [--sample K]\n"
 		"                     [--threads T] [--iterations N]\n"
@@ -157,6 +169,13 @@ static void parse(struct mr_scale *s, struct opts *o, int argc, char **argv)
 		usage();
 	if (!strcmp(o->cmd, "unbind"))
 		return;
+	if (!strcmp(o->cmd, "map-windows") || !strcmp(o->cmd, "map-limit")) {
+		if (!have_bar || !s->slice.length || !o->have_seed ||
+		    (!strcmp(o->cmd, "map-windows") && !o->have_count))
+			usage();
+		o->length = 4096;
+		return;
+	}
 	if (!have_bar || !s->slice.length || !o->have_length || !o->have_seed)
 		usage();
 	if (!strcmp(o->cmd, "many-mrs") || !strcmp(o->cmd, "many-dmabufs")) {
@@ -658,6 +677,10 @@ int main(int argc, char **argv)
 			cmd_many_mrs(&s, &o);
 		else if (!strcmp(o.cmd, "many-dmabufs"))
 			cmd_many_dmabufs(&s, &o);
+		else if (!strcmp(o.cmd, "map-windows"))
+			mr_scale_cmd_windows(&s, o.count, o.seed);
+		else if (!strcmp(o.cmd, "map-limit"))
+			mr_scale_cmd_limit(&s, o.seed);
 		else
 			cmd_reg_race(&s, &o);
 	}

@@ -6,7 +6,13 @@
 # - 64 dma-bufs over one BAR, one MR each, the same steps;
 # - registration and deregistration in 4 threads racing 20 revokes;
 # - the MR owner killed (SIGKILL) during traffic while another process
-#   revokes and restores, then that process killed too, 5 times.
+#   revokes and restores, then that process killed too, 5 times;
+# - 16 dma-bufs over a 32 MiB slice with a one-page MR each: rxe maps a
+#   2 MiB-aligned window of at most 2 MiB per buffer, not the slice, as
+#   /proc/vmallocinfo shows, shared by an MR inside it;
+# - a 4 MiB per-user mapping limit (rdma_rxe.dmabuf_map_limit_mib): an
+#   8 MiB MR is refused with EDQUOT, the access that would pass the limit
+#   fails and the MR says why, and maps once a window is given back.
 # Afterwards no ioremap() of rxe's dma-buf MRs is left in
 # /proc/vmallocinfo, no PAT memtype over the BAR, no VFIO dma-buf in
 # the dma-buf debugfs list (each compared with before the first
@@ -87,6 +93,8 @@ guest() {
 		--iterations 20 --length 256 --seed 30
 	scale kill --slice 0x700000:0x100000 --iterations 5 --count 64 \
 		--length 256 --seed 40
+	scale map-windows --slice 0x1000000:0x2000000 --count 16 --seed 50
+	scale map-limit --slice 0x3000000:0x800000 --seed 60
 
 	after=$(leftovers)
 	say "after: $after"
@@ -100,9 +108,10 @@ host_after() {
 
 	windows=$(guest_windows vbr-scale-window)
 	n=$(printf '%s\n' "$windows" | grep -c -e '--window' || true)
-	# many-mrs 1 + 10, many-dmabufs 64 + 8, reg-race 1, kill 1
-	if [ "$n" -ne 85 ]; then
-		echo "host_after: $n windows reported, expected 85" >&2
+	# many-mrs 1 + 10, many-dmabufs 64 + 8, reg-race 1, kill 1,
+	# map-windows 16 + 2, map-limit 3
+	if [ "$n" -ne 106 ]; then
+		echo "host_after: $n windows reported, expected 106" >&2
 		return 1
 	fi
 	# shellcheck disable=SC2086 # one word per option and window
