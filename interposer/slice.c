@@ -88,6 +88,14 @@ int ivp_slice_redirect(uint64_t next, uint64_t bar_size, uint64_t addr,
 	return 0;
 }
 
+uint64_t ivp_redirect_end(const struct ivp_config *c, uint64_t bar_size)
+{
+	if (!c->length || c->offset > bar_size ||
+	    c->length > bar_size - c->offset)
+		return bar_size;
+	return c->offset + c->length;
+}
+
 int ivp_sysfs_bar(const char *root, const char *bdf, unsigned int bar,
 		  uint64_t *start, uint64_t *size, char *why, size_t why_len)
 {
