@@ -91,7 +91,7 @@ int ivp_config_set(struct ivp_config *c, const char *key, const char *val,
 		return parse_bool(key, val, &c->quiet, why, why_len);
 
 	if (strcmp(key, IVP_ENV_BAR) && strcmp(key, IVP_ENV_OFFSET) &&
-	    strcmp(key, IVP_ENV_MIN_SIZE))
+	    strcmp(key, IVP_ENV_LENGTH) && strcmp(key, IVP_ENV_MIN_SIZE))
 		return why_fail(why, why_len, EINVAL, "no knob %s", key);
 	if (parse_number(val, &v))
 		return why_fail(why, why_len, EINVAL, "%s '%s' is not a number",
@@ -108,6 +108,11 @@ int ivp_config_set(struct ivp_config *c, const char *key, const char *val,
 					"offset %s is not a multiple of 4 KiB",
 					val);
 		c->offset = v;
+	} else if (!strcmp(key, IVP_ENV_LENGTH)) {
+		if (!v)
+			return why_fail(why, why_len, EINVAL,
+					"length %s: an empty slice", val);
+		c->length = v;
 	} else {
 		c->min_size = v;
 	}
@@ -124,10 +129,10 @@ int ivp_config_check(const struct ivp_config *c, char *why, size_t why_len)
 		return why_fail(
 			why, why_len, EINVAL,
 			"redirect mode needs the BAR to take slices from");
-	if (c->mode == IVP_MODE_UPGRADE && c->offset)
+	if (c->mode == IVP_MODE_UPGRADE && (c->offset || c->length))
 		return why_fail(
 			why, why_len, EINVAL,
-			"an offset is for redirect mode: upgrade takes the slice the program mapped");
+			"an offset or length is for redirect mode: upgrade takes the slice the program mapped");
 	return 0;
 }
 
@@ -135,9 +140,9 @@ int ivp_config_from_env(struct ivp_config *c, char *(*get)(const char *),
 			char *why, size_t why_len)
 {
 	static const char *const keys[] = {
-		IVP_ENV_DEVICE,	  IVP_ENV_MODE,	    IVP_ENV_BAR,
-		IVP_ENV_OFFSET,	  IVP_ENV_MIN_SIZE, IVP_ENV_NTH,
-		IVP_ENV_FALLBACK, IVP_ENV_QUIET,
+		IVP_ENV_DEVICE, IVP_ENV_MODE,	  IVP_ENV_BAR,
+		IVP_ENV_OFFSET, IVP_ENV_LENGTH,	  IVP_ENV_MIN_SIZE,
+		IVP_ENV_NTH,	IVP_ENV_FALLBACK, IVP_ENV_QUIET,
 	};
 	const char *val;
 	unsigned int i;

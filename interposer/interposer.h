@@ -30,6 +30,7 @@ struct ivp_config {
 	enum ivp_mode mode;
 	int bar; /* -1: any (upgrade), required for redirect */
 	uint64_t offset; /* redirect: where the first slice starts */
+	uint64_t length; /* redirect: bytes from offset on; 0: to the BAR's end */
 	uint64_t min_size; /* redirect: smaller registrations are left alone */
 	unsigned int
 		nth[IVP_MAX_NTH]; /* redirect: which registrations, 1-based */
@@ -43,6 +44,7 @@ struct ivp_config {
 #define IVP_ENV_MODE "VFIOBAR_RUN_MODE"
 #define IVP_ENV_BAR "VFIOBAR_RUN_BAR"
 #define IVP_ENV_OFFSET "VFIOBAR_RUN_OFFSET"
+#define IVP_ENV_LENGTH "VFIOBAR_RUN_LENGTH"
 #define IVP_ENV_MIN_SIZE "VFIOBAR_RUN_MIN_SIZE"
 #define IVP_ENV_NTH "VFIOBAR_RUN_NTH"
 #define IVP_ENV_FALLBACK "VFIOBAR_RUN_FALLBACK"
@@ -155,6 +157,11 @@ int ivp_slice_upgrade(const struct ivp_map *m, const struct ivp_bar_map *b,
 int ivp_slice_redirect(uint64_t next, uint64_t bar_size, uint64_t addr,
 		       uint64_t len, uint64_t page, struct ivp_slice *s,
 		       char *why, size_t why_len);
+/*
+ * Redirect: where handing out slices stops in a BAR of @bar_size bytes,
+ * the end of the BAR or of @c's length from its offset, whichever is first.
+ */
+uint64_t ivp_redirect_end(const struct ivp_config *c, uint64_t bar_size);
 /* start and size of BAR @bar of @bdf: @root/bus/pci/devices/@bdf/resource */
 int ivp_sysfs_bar(const char *root, const char *bdf, unsigned int bar,
 		  uint64_t *start, uint64_t *size, char *why, size_t why_len);

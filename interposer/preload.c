@@ -270,7 +270,7 @@ static struct ibv_mr *redirect(enum entry e, unsigned int n, struct ibv_pd *pd,
 			       unsigned int access)
 {
 	char why[IVP_WHY_LEN] = "";
-	uint64_t start;
+	uint64_t start, end;
 	struct ivp_slice s;
 	struct ibv_mr *mr;
 	int err;
@@ -281,10 +281,17 @@ static struct ibv_mr *redirect(enum entry e, unsigned int n, struct ibv_pd *pd,
 		err = ivp_sysfs_bar(SYSFS, cfg.device, (unsigned int)cfg.bar,
 				    &start, &redirect_bar_size, why,
 				    sizeof(why));
+	end = ivp_redirect_end(&cfg, redirect_bar_size);
 	if (!err)
-		err = ivp_slice_redirect(redirect_next, redirect_bar_size,
-					 (uintptr_t)addr, len, page_size, &s,
-					 why, sizeof(why));
+		err = ivp_slice_redirect(redirect_next, end, (uintptr_t)addr,
+					 len, page_size, &s, why, sizeof(why));
+	if (err == ENOSPC && end < redirect_bar_size)
+		snprintf(why, sizeof(why),
+			 "the registration needs 0x%" PRIx64
+			 " bytes of the BAR from 0x%" PRIx64
+			 ", past the end of the slice at 0x%" PRIx64,
+			 ((uintptr_t)addr & (page_size - 1)) + (uint64_t)len,
+			 redirect_next, end);
 	/* taken whether the registration works or not: never shared */
 	if (!err)
 		redirect_next += s.slice_len;

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bind_env.h"
 #include "interposer.h"
 
 #define PRELOAD_NAME "libvfiobar-preload.so"
@@ -26,18 +28,23 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " IVP_PROG
-		" --device BDF [--bar N] [--mode upgrade|redirect] [--offset X]\n"
-		"                   [--min-size S] [--nth N[,N...]|all] [--fallback] [--quiet]\n"
+		" [--device BDF] [--bar N] [--mode upgrade|redirect] [--offset X]\n"
+		"                   [--length L] [--min-size S] [--nth N[,N...]|all]\n"
+		"                   [--fallback] [--quiet]\n"
 		"                   -- PROGRAM [ARGS...]\n"
 		"       " IVP_PROG " --help | --version\n"
 		"\n"
 		"  --device BDF    PCI address of the device bound to vfio-pci\n"
+		"                  (else VFIOBAR_DEVICE, as vfiobar-bind sets it)\n"
 		"  --bar N         upgrade: only mappings of BAR N; redirect: take slices from BAR N\n"
+		"                  (else VFIOBAR_BAR)\n"
 		"  --mode M        upgrade (default): registrations of memory the program\n"
 		"                  mapped from the BAR go through a dma-buf of those pages;\n"
 		"                  redirect: registrations the rule takes are backed by BAR\n"
 		"                  pages while the CPU keeps host memory (bandwidth only)\n"
 		"  --offset X      redirect: first BAR offset to hand out (4 KiB multiple)\n"
+		"  --length L      redirect: bytes from there on to hand out (default: to the\n"
+		"                  BAR's end); with neither, redirect takes VFIOBAR_SLICE\n"
 		"  --min-size S    redirect: leave registrations below S alone (default 64K)\n"
 		"  --nth LIST      redirect: only these registrations, 1-based (default all)\n"
 		"  --fallback      redirect: use host memory when no slice can be had\n"
@@ -100,6 +107,55 @@ static int set_env(const char *key, const char *val)
 	return 0;
 }
 
+/* indexes of knobs[] in main() */
+enum { K_DEVICE, K_BAR, K_MODE, K_OFFSET, K_LENGTH };
+
+/* knob @key at @val, from vfiobar-bind's variable @var='@text' */
+static void bind_knob(struct ivp_config *c, const char *var, const char *text,
+		      const char *key, const char *val)
+{
+	char why[IVP_WHY_LEN];
+
+	if (ivp_config_set(c, key, val, why, sizeof(why)))
+		bad_usage("%s='%s': %s", var, text, why);
+}
+
+/*
+ * What vfiobar-bind gave this rank, where no option says otherwise: the
+ * device, the BAR, and in redirect mode the slice (neither --offset nor
+ * --length given). Upgrade mode takes the pages the program mapped, so
+ * the slice is not its to use.
+ */
+static void from_bind_env(struct ivp_config *c, const char **vals)
+{
+	static char off[32], len[32];
+	uint64_t o, l;
+	const char *v;
+
+	v = getenv(VBR_ENV_DEVICE);
+	if (!vals[K_DEVICE] && v && *v) {
+		bind_knob(c, VBR_ENV_DEVICE, v, IVP_ENV_DEVICE, v);
+		vals[K_DEVICE] = v;
+	}
+	v = getenv(VBR_ENV_BAR);
+	if (!vals[K_BAR] && v && *v) {
+		bind_knob(c, VBR_ENV_BAR, v, IVP_ENV_BAR, v);
+		vals[K_BAR] = v;
+	}
+	v = getenv(VBR_ENV_SLICE);
+	if (c->mode != IVP_MODE_REDIRECT || vals[K_OFFSET] || vals[K_LENGTH] ||
+	    !v || !*v)
+		return;
+	if (vbr_slice_parse(v, &o, &l))
+		bad_usage("%s='%s' is not OFFSET:LENGTH", VBR_ENV_SLICE, v);
+	snprintf(off, sizeof(off), "0x%" PRIx64, o);
+	snprintf(len, sizeof(len), "0x%" PRIx64, l);
+	bind_knob(c, VBR_ENV_SLICE, v, IVP_ENV_OFFSET, off);
+	bind_knob(c, VBR_ENV_SLICE, v, IVP_ENV_LENGTH, len);
+	vals[K_OFFSET] = off;
+	vals[K_LENGTH] = len;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -107,6 +163,7 @@ int main(int argc, char **argv)
 		{ "bar", required_argument, NULL, 'b' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "offset", required_argument, NULL, 'o' },
+		{ "length", required_argument, NULL, 'l' },
 		{ "min-size", required_argument, NULL, 's' },
 		{ "nth", required_argument, NULL, 'n' },
 		{ "fallback", no_argument, NULL, 'f' },
@@ -120,10 +177,11 @@ int main(int argc, char **argv)
 		int opt;
 		const char *key;
 	} knobs[] = {
-		{ 'd', IVP_ENV_DEVICE },   { 'b', IVP_ENV_BAR },
-		{ 'm', IVP_ENV_MODE },	   { 'o', IVP_ENV_OFFSET },
-		{ 's', IVP_ENV_MIN_SIZE }, { 'n', IVP_ENV_NTH },
-		{ 'f', IVP_ENV_FALLBACK }, { 'q', IVP_ENV_QUIET },
+		{ 'd', IVP_ENV_DEVICE }, { 'b', IVP_ENV_BAR },
+		{ 'm', IVP_ENV_MODE },	 { 'o', IVP_ENV_OFFSET },
+		{ 'l', IVP_ENV_LENGTH }, { 's', IVP_ENV_MIN_SIZE },
+		{ 'n', IVP_ENV_NTH },	 { 'f', IVP_ENV_FALLBACK },
+		{ 'q', IVP_ENV_QUIET },
 	};
 	const char *vals[sizeof(knobs) / sizeof(knobs[0])] = { 0 };
 	char why[IVP_WHY_LEN], dir[PATH_MAX], lib[PATH_MAX + 32];
@@ -161,6 +219,7 @@ int main(int argc, char **argv)
 		bad_usage("no program to run (put it after --)");
 	if (strcmp(argv[optind - 1], "--"))
 		bad_usage("put the program after -- (saw '%s')", argv[optind]);
+	from_bind_env(&cfg, vals);
 	if (ivp_config_check(&cfg, why, sizeof(why)))
 		bad_usage("%s", why);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "interposer.h"
+#include "sysfs.h"
 
 static int __attribute__((format(printf, 4, 5)))
 why_fail(char *why, size_t len, int err, const char *fmt, ...)
@@ -87,33 +88,32 @@ int ivp_slice_redirect(uint64_t next, uint64_t bar_size, uint64_t addr,
 	return 0;
 }
 
+uint64_t ivp_redirect_end(const struct ivp_config *c, uint64_t bar_size)
+{
+	if (!c->length || c->offset > bar_size ||
+	    c->length > bar_size - c->offset)
+		return bar_size;
+	return c->offset + c->length;
+}
+
 int ivp_sysfs_bar(const char *root, const char *bdf, unsigned int bar,
 		  uint64_t *start, uint64_t *size, char *why, size_t why_len)
 {
-	unsigned long long s, e, flags;
-	char path[PATH_MAX], line[128];
-	unsigned int i;
-	FILE *f;
-	int ok = 0;
+	uint64_t flags;
+	int err;
 
-	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/resource", root,
-		 bdf);
-	f = fopen(path, "re");
-	if (!f)
-		return why_fail(why, why_len, errno, "cannot read %s: %s", path,
-				strerror(errno));
-	/* line N is BAR N: start, end (inclusive) and flags */
-	for (i = 0; i <= bar && fgets(line, sizeof(line), f); i++)
-		ok = i == bar &&
-		     sscanf(line, "%llx %llx %llx", &s, &e, &flags) == 3;
-	fclose(f);
-	if (!ok)
-		return why_fail(why, why_len, EINVAL,
-				"%s has no line for BAR %u", path, bar);
-	if (!e || e < s)
-		return why_fail(why, why_len, ENODEV,
+	if (!vfiobar_sysfs_bar(root, bdf, bar, start, size, &flags))
+		return 0;
+	err = errno;
+	if (err == EINVAL)
+		return why_fail(
+			why, why_len, err,
+			"%s/bus/pci/devices/%s/resource has no line for BAR %u",
+			root, bdf, bar);
+	if (err == ENODEV)
+		return why_fail(why, why_len, err,
 				"BAR %u of %s is not implemented", bar, bdf);
-	*start = s;
-	*size = e - s + 1;
-	return 0;
+	return why_fail(why, why_len, err,
+			"cannot read %s/bus/pci/devices/%s/resource: %s", root,
+			bdf, strerror(err));
 }

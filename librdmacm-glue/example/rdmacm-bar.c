@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bind_env.h"
 #include "pattern.h"
 #include "rdmacm_bar.h"
 
@@ -45,7 +46,9 @@ static void print_usage(FILE *f)
 		"       rdmacm-bar client --server ADDR [--port P] --offset O --length L\n"
 		"                         --seed S [--timeout MS] [--bad rkey|range|access]\n"
 		"                         [--blocks N [--pause MS] [--reconnect]]\n"
-		"       rdmacm-bar --help | --version\n");
+		"       rdmacm-bar --help | --version\n"
+		"The server's --device, --bar and --slice default to VFIOBAR_DEVICE,\n"
+		"VFIOBAR_BAR and VFIOBAR_SLICE, as vfiobar-bind sets them.\n");
 }
 
 /* after a sentence saying what is wrong: the usage, exit 2 */
@@ -85,22 +88,6 @@ static unsigned int millis(const char *opt, const char *s)
 	return (unsigned int)v;
 }
 
-static void parse_slice(struct bar_opts *o, const char *s)
-{
-	const char *colon = strchr(s, ':');
-	char off[32];
-
-	if (!colon || (size_t)(colon - s) >= sizeof(off)) {
-		fprintf(stderr, "rdmacm-bar: --slice wants OFFSET:LENGTH: %s\n",
-			s);
-		usage();
-	}
-	memcpy(off, s, colon - s);
-	off[colon - s] = '\0';
-	o->slice_offset = number("slice", off);
-	o->slice_length = number("slice", colon + 1);
-}
-
 enum {
 	HAVE_DEVICE = 1,
 	HAVE_BAR = 2,
@@ -110,6 +97,53 @@ enum {
 	HAVE_SEED = 32,
 	HAVE_ADDR = 64
 };
+
+static void parse_slice(struct bar_opts *o, const char *s)
+{
+	if (vbr_slice_parse(s, &o->slice_offset, &o->slice_length)) {
+		fprintf(stderr,
+			"rdmacm-bar: --slice wants OFFSET:LENGTH, LENGTH not 0: %s\n",
+			s);
+		usage();
+	}
+}
+
+/*
+ * The server's device, BAR and slice from vfiobar-bind's variables where
+ * no option names them: one command line for every rank of a job.
+ */
+static void server_from_env(struct bar_opts *o, unsigned int *have)
+{
+	const char *v;
+
+	v = getenv(VBR_ENV_DEVICE);
+	if (!(*have & HAVE_DEVICE) && v && *v) {
+		o->device = v;
+		*have |= HAVE_DEVICE;
+	}
+	v = getenv(VBR_ENV_BAR);
+	if (!(*have & HAVE_BAR) && v && *v) {
+		if (vbr_bar_parse(v, &o->bar)) {
+			fprintf(stderr,
+				"rdmacm-bar: " VBR_ENV_BAR
+				"='%s' is not a BAR (0 to 5)\n",
+				v);
+			usage();
+		}
+		*have |= HAVE_BAR;
+	}
+	v = getenv(VBR_ENV_SLICE);
+	if (!(*have & HAVE_SLICE) && v && *v) {
+		if (vbr_slice_parse(v, &o->slice_offset, &o->slice_length)) {
+			fprintf(stderr,
+				"rdmacm-bar: " VBR_ENV_SLICE
+				"='%s' is not OFFSET:LENGTH\n",
+				v);
+			usage();
+		}
+		*have |= HAVE_SLICE;
+	}
+}
 
 int main(int argc, char **argv)
 {
@@ -255,12 +289,14 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		bad_usage("unexpected operand");
+	if (server)
+		server_from_env(&o, &have);
 	want = server ? HAVE_DEVICE | HAVE_BAR | HAVE_SLICE :
 			HAVE_ADDR | HAVE_OFFSET | HAVE_LENGTH | HAVE_SEED;
 	if ((have & want) != want)
 		bad_usage(
 			server ?
-				"server needs --device, --bar and --slice" :
+				"server needs --device, --bar and --slice (or VFIOBAR_DEVICE, VFIOBAR_BAR and VFIOBAR_SLICE)" :
 				"client needs --server, --offset, --length and --seed");
 	if (server) {
 		if (have & (HAVE_OFFSET | HAVE_LENGTH | HAVE_SEED))

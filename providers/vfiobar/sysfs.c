@@ -171,3 +171,36 @@ int vfiobar_sysfs_foreach(const char *root,
 	free(names);
 	return ret;
 }
+
+int vfiobar_sysfs_bar(const char *root, const char *addr, unsigned int bar,
+		      uint64_t *start, uint64_t *size, uint64_t *flags)
+{
+	unsigned long long s, e, fl;
+	char path[PATH_MAX], line[128];
+	unsigned int i;
+	bool ok = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/resource", root,
+		 addr);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	/* line N is BAR N: start, end (inclusive) and flags */
+	for (i = 0; i <= bar && fgets(line, sizeof(line), f); i++)
+		ok = i == bar &&
+		     sscanf(line, "%llx %llx %llx", &s, &e, &fl) == 3;
+	fclose(f);
+	if (!ok) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!e || e < s) {
+		errno = ENODEV;
+		return -1;
+	}
+	*start = s;
+	*size = e - s + 1;
+	*flags = fl;
+	return 0;
+}

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "pci_addr.h"
+#include "sysfs.h"
 #include "vfiobar.h"
 
 #define VFIOBAR_ERR_LEN 256
@@ -67,19 +68,6 @@ int vfiobar_broker_refuse(struct vfiobar_device *dev, const char *what);
 int vfiobar_broker_export(struct vfiobar_device *dev, unsigned int bar,
 			  const struct vfiobar_range *ranges, unsigned int nr,
 			  int open_flags);
-
-/* sysfs.c: @root is "/sys" but for the tests' fixture trees */
-#define VFIOBAR_SYSFS "/sys"
-int vfiobar_sysfs_driver(const char *root, const char *addr, char *drv,
-			 size_t len);
-int vfiobar_sysfs_cdev(const char *root, const char *addr, char *name,
-		       size_t len);
-int vfiobar_sysfs_group(const char *root, const char *addr, char *group,
-			size_t len);
-bool vfiobar_is_vfio_driver(const char *drv);
-int vfiobar_sysfs_foreach(const char *root,
-			  int (*cb)(const char *pci_addr, void *arg),
-			  void *arg);
 
 /*
  * range.c: 0, or the errno to fail with and one sentence in @why.

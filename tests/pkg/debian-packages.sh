@@ -109,7 +109,7 @@ step "examples against the installed packages"
 "$src/examples/build-out-of-tree.sh" --root "$root" "$version" ||
 	fail "build-out-of-tree.sh --root"
 lib=$(dirname "$(find "$root/usr/lib" -name libvfiobar.so.1 | head -1)")
-for t in vfiobar vfiobar-run; do
+for t in vfiobar vfiobar-run vfiobar-bind; do
 	out=$(LD_LIBRARY_PATH=$lib "$root/usr/bin/$t" --version)
 	[ "$out" = "$t (vfio-bar-rdma) $version" ] || fail "$t --version: $out"
 done

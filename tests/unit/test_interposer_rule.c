@@ -105,6 +105,7 @@ static void test_env(void)
 	CHECK_EQ(c.mode, IVP_MODE_REDIRECT);
 	CHECK_EQ(c.bar, 2);
 	CHECK_EQ(c.offset, 16 << 20);
+	CHECK_EQ(c.length, 0);
 	CHECK_EQ(c.min_size, 4096);
 	CHECK_EQ(c.nr_nth, 2);
 	CHECK_EQ(c.nth[0], 1);
@@ -128,7 +129,19 @@ static void test_env(void)
 					     IVP_ENV_OFFSET, "1M", NULL },
 		      &c, why),
 		 EINVAL);
-	CHECK(strstr(why, "an offset is for redirect mode") != NULL);
+	CHECK(strstr(why, "an offset or length is for redirect mode") != NULL);
+	CHECK_EQ(from((const char *const[]){ IVP_ENV_DEVICE, "01:00.0",
+					     IVP_ENV_LENGTH, "1M", NULL },
+		      &c, why),
+		 EINVAL);
+	CHECK(strstr(why, "an offset or length is for redirect mode") != NULL);
+	CHECK_EQ(from((const char *const[]){ IVP_ENV_DEVICE, "01:00.0",
+					     IVP_ENV_MODE, "redirect",
+					     IVP_ENV_BAR, "2", IVP_ENV_LENGTH,
+					     "0", NULL },
+		      &c, why),
+		 EINVAL);
+	CHECK(strstr(why, "an empty slice") != NULL);
 	CHECK_EQ(from((const char *const[]){ IVP_ENV_DEVICE, "01:00.0",
 					     IVP_ENV_BAR, "6", NULL },
 		      &c, why),
@@ -150,6 +163,30 @@ static void test_env(void)
 		 EINVAL);
 	CHECK_EQ(ivp_config_set(&c, "VFIOBAR_RUN_NOPE", "1", why, sizeof(why)),
 		 EINVAL);
+}
+
+/* a slice given as offset and length ends where it says, never past the BAR */
+static void test_redirect_end(void)
+{
+	char why[IVP_WHY_LEN];
+	struct ivp_config c;
+
+	CHECK_EQ(from((const char *const[]){ IVP_ENV_DEVICE, "01:00.0",
+					     IVP_ENV_MODE, "redirect",
+					     IVP_ENV_BAR, "2", IVP_ENV_OFFSET,
+					     "0x100000", IVP_ENV_LENGTH,
+					     "0x80000", NULL },
+		      &c, why),
+		 0);
+	CHECK_EQ(c.length, 0x80000);
+	CHECK_EQ(ivp_redirect_end(&c, 64 << 20), 0x180000);
+	/* a slice past the BAR's end: the BAR's end */
+	CHECK_EQ(ivp_redirect_end(&c, 0x140000), 0x140000);
+	c.length = UINT64_MAX;
+	CHECK_EQ(ivp_redirect_end(&c, 64 << 20), 64 << 20);
+	/* no length: to the BAR's end */
+	c.length = 0;
+	CHECK_EQ(ivp_redirect_end(&c, 64 << 20), 64 << 20);
 }
 
 static void test_nth(void)
@@ -202,6 +239,7 @@ int main(void)
 {
 	test_bdf();
 	test_env();
+	test_redirect_end();
 	test_nth();
 	test_rule();
 	return check_done("test_interposer_rule");

@@ -38,11 +38,14 @@ refuses "no program to run" --device 01:00.0 --
 refuses "put the program after --" --device 01:00.0 touch "$marker"
 refuses "mode 'fast'" --device 01:00.0 --mode fast "${prog[@]}"
 refuses "redirect mode needs the BAR" --device 01:00.0 --mode redirect "${prog[@]}"
-refuses "an offset is for redirect mode" --device 01:00.0 --offset 1M "${prog[@]}"
+refuses "an offset or length is for redirect mode" --device 01:00.0 --offset 1M "${prog[@]}"
+refuses "an offset or length is for redirect mode" --device 01:00.0 --length 1M "${prog[@]}"
 refuses "not a multiple of 4 KiB" --device 01:00.0 --mode redirect --bar 2 --offset 100 "${prog[@]}"
 refuses "BARs 0 to 5" --device 01:00.0 --bar 6 "${prog[@]}"
 refuses "is not a number" --device 01:00.0 --bar 2x "${prog[@]}"
 refuses "is not a number" --device 01:00.0 --mode redirect --bar 2 --min-size 1O "${prog[@]}"
+refuses "is not a number" --device 01:00.0 --mode redirect --bar 2 --length 1O "${prog[@]}"
+refuses "an empty slice" --device 01:00.0 --mode redirect --bar 2 --length 0 "${prog[@]}"
 refuses "is not a number from 1" --device 01:00.0 --mode redirect --bar 2 --nth 0 "${prog[@]}"
 refuses "given twice" --device 01:00.0 --bar 2 --bar 3 "${prog[@]}"
 refuses "unknown option" --device 01:00.0 --colour "${prog[@]}"
@@ -68,6 +71,35 @@ out=$("$run" --device 01:00.0 -- sh -c 'echo "$@"' sh --mode --bar 2>&1)
 [ "$out" = "--mode --bar" ] || fail "the program's options were not its own: $out"
 "$run" --device 01:00.0 -- /nonexistent/prog 2>/dev/null
 [ $? -eq 127 ] || fail "a missing program did not give 127"
+
+# vfiobar-bind's variables stand in for the options not given: the
+# device, the BAR, and in redirect mode the slice as offset and length
+bind_env=(VFIOBAR_DEVICE=01:00.0 VFIOBAR_BAR=2 VFIOBAR_SLICE=0x100000:0x80000)
+out=$(env "${bind_env[@]}" "$run" --mode redirect -- env 2>&1) ||
+	fail "vfiobar-bind's variables refused: $out"
+for want in VFIOBAR_RUN_DEVICE=0000:01:00.0 VFIOBAR_RUN_BAR=2 \
+	VFIOBAR_RUN_OFFSET=0x100000 VFIOBAR_RUN_LENGTH=0x80000; do
+	grep -qx "$want" <<<"$out" || fail "from vfiobar-bind's variables, no $want: $out"
+done
+# options win; an offset given leaves the slice alone
+out=$(env "${bind_env[@]}" "$run" --device 02:00.0 --bar 4 --mode redirect \
+	--offset 0 -- env 2>&1) || fail "options over variables refused: $out"
+for want in VFIOBAR_RUN_DEVICE=0000:02:00.0 VFIOBAR_RUN_BAR=4 VFIOBAR_RUN_OFFSET=0; do
+	grep -qx "$want" <<<"$out" || fail "options over variables: no $want: $out"
+done
+grep -q '^VFIOBAR_RUN_LENGTH=' <<<"$out" && fail "the slice's length came with --offset"
+# upgrade takes the pages the program mapped: no slice
+out=$(env "${bind_env[@]}" "$run" -- env 2>&1) || fail "upgrade with the variables: $out"
+grep -qx VFIOBAR_RUN_DEVICE=0000:01:00.0 <<<"$out" || fail "upgrade: no device from VFIOBAR_DEVICE"
+grep -qE '^VFIOBAR_RUN_(OFFSET|LENGTH)=' <<<"$out" && fail "upgrade took the slice"
+# a bad variable is named
+VFIOBAR_DEVICE=vfio0 refuses "VFIOBAR_DEVICE='vfio0'" "${prog[@]}"
+VFIOBAR_DEVICE=01:00.0 VFIOBAR_BAR=9 refuses "VFIOBAR_BAR='9'" "${prog[@]}"
+VFIOBAR_DEVICE=01:00.0 VFIOBAR_BAR=2 VFIOBAR_SLICE=1M refuses \
+	"VFIOBAR_SLICE='1M' is not OFFSET:LENGTH" --mode redirect "${prog[@]}"
+VFIOBAR_DEVICE=01:00.0 VFIOBAR_BAR=2 VFIOBAR_SLICE=0x800:4K refuses \
+	"VFIOBAR_SLICE='0x800:4K': offset 0x800 is not a multiple of 4 KiB" \
+	--mode redirect "${prog[@]}"
 
 [ "$fails" -eq 0 ] || { echo "test_vfiobar_run_cli: $fails failure(s)" >&2; exit 1; }
 echo "test_vfiobar_run_cli: ok"

@@ -152,6 +152,15 @@ for v in 0:x x:4K 1O:4K 0-4K 0:0; do
 	expect 2 "$bin/rdma-mr-bench" reg --device "$nodev" --bar 2 --slice "$v"
 done
 
+# vfiobar-bind: the good command gets as far as sysfs, which has no
+# device here (exit 1)
+mkdir -p "$dir/sys/bus/pci/devices"
+vb=("$bin/vfiobar-bind" --sysfs-root "$dir/sys" --dry-run)
+expect 1 "${vb[@]}" --rank 0 --size 1 --bar 2 --slice-size 4K
+bad_option "${vb[@]}" -- --rank --size --bar --slice-size
+expect 2 "${vb[@]}" --bar 6
+expect 2 "${vb[@]}" --slice-size 0
+
 if [ "$fails" -ne 0 ]; then
 	echo "tools-reject-bad-numbers: $fails failure(s)" >&2
 	exit 1
