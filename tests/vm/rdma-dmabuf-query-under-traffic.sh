@@ -35,10 +35,10 @@ guest() {
 
 	# the MR query every 100 ms, one write at a time
 	t --slice 0x100000:0x100000 --offset 0x3000 --length 4096 --seed 11 \
-		--writes 500 --poll query --poll-ms 100
+		--writes 200 --poll query --poll-ms 100
 	# the MR query back to back, two QPs with four writes in flight each
 	t --slice 0x200000:0x100000 --offset 0 --length 4096 --seed 12 \
-		--writes 1000 --qps 2 --inflight 4 --poll query --poll-ms 0
+		--writes 300 --qps 2 --inflight 4 --poll query --poll-ms 0
 	# the resource dump back to back
 	t --slice 0x300000:0x100000 --offset 0x10000 --length 4096 --seed 13 \
 		--writes 300 --qps 2 --inflight 4 --poll restrack --poll-ms 0
