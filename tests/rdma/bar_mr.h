@@ -19,6 +19,16 @@
 /* Ranges one dma-buf of the tool may have (--slice given several times). */
 #define BAR_MR_MAX_SLICES 8
 
+/* QP pairs of the traffic command (--qps) */
+#define BAR_MR_MAX_QPS 8
+
+/* What reads the MR's state during traffic (--poll). */
+enum bar_mr_poll {
+	BAR_MR_POLL_QUERY, /* rxevbr_query_mr() */
+	BAR_MR_POLL_RESTRACK, /* rdma -dd resource show mr */
+	BAR_MR_POLL_NONE,
+};
+
 struct vfio_block_path;
 
 struct opts {
@@ -37,6 +47,10 @@ struct opts {
 	uint64_t offset, revoked_offset, after_offset, flr_offset, length, seed;
 	bool have_offset, have_revoked, have_after, have_flr, have_length,
 		have_seed;
+	/* traffic */
+	unsigned int writes, qps, inflight, poll_ms;
+	enum bar_mr_poll poll;
+	bool have_traffic_opts;
 };
 
 struct bar_mr {
@@ -143,6 +157,9 @@ void bar_mr_cmd_state(struct bar_mr *m);
 
 /* bar_mr_inflight.c: a revoke waits for the access in flight, only it. */
 void bar_mr_cmd_inflight(struct bar_mr *m);
+
+/* bar_mr_traffic.c: write bandwidth traffic while the state is read. */
+void bar_mr_cmd_traffic(struct bar_mr *m);
 
 /* bar_mr_bad.c: what registration and access refuse. */
 void bar_mr_cmd_bad_input(struct bar_mr *m);

@@ -86,6 +86,19 @@
  *     by exactly one per revoke or restore notification and one per
  *     mapping.
  *
+ *   traffic ... --offset O --length L --seed S [--writes N] [--qps Q]
+ *               [--inflight D] [--poll query|restrack|none] [--poll-ms P]
+ *     Q QP pairs (default 1) each RDMA WRITE L bytes into the BAR MR N
+ *     times (default 1000), D at a time (default 1), into D slots of
+ *     their own from O on, while a thread reads the MR's state every P
+ *     ms (default 100; 0: back to back) with the MR query (default) or
+ *     "rdma -dd resource show mr". Every write must succeed; the
+ *     completions are counted by status. The reads must see the MR idle
+ *     or mapped, with no invalidation and at most one fault; afterwards
+ *     it is mapped, with one fault. The slots are printed as
+ *     "vbr-traffic-window OFF:LEN:SEED" (BAR offsets, one per QP) for
+ *     the host to check (see bar_mr_traffic.c).
+ *
  * With QEMU's NVMe controller and --bar 4, the persistent memory region
  * is enabled first, and again after every restore (nvme_pmr.h). Each check prints "ok: ..." or fails
  * with a reason: exit 0, 1 on a failed check, 2 on bad usage.
@@ -116,6 +129,7 @@ static const char *const commands[] = {
 	"recv-into-bar", "send-from-bar", "atomic",	    "bad-input",
 	"udmabuf",	 "revoke-memory", "born-revoked",   "close",
 	"revoke",	 "storm",	  "state",	    "inflight",
+	"traffic",
 };
 
 static void usage(void)
@@ -124,7 +138,7 @@ static void usage(void)
 		"usage: rdma-bar-mr write|read|write-from-bar|read-into-bar|\n"
 		"                   recv-into-bar|send-from-bar|atomic|bad-input|\n"
 		"                   udmabuf|revoke|revoke-memory|storm|born-revoked|\n"
-		"                   close|state|inflight\n"
+		"                   close|state|inflight|traffic\n"
 		"                   --device DEV --bar N\n"
 		"                   --slice OFF:LEN [--slice OFF:LEN...] [--ibdev NAME]\n"
 		"                   [--mr-offset O] [--mr-length L] [--iova I]\n"
@@ -133,7 +147,9 @@ static void usage(void)
 		"                   [--path memory-disable|d3hot|runtime-pm|\n"
 		"                           runtime-pm-wakeup|reset|hot-reset|sysfs-reset|flr|\n"
 		"                           unbind] [--iterations N]\n"
-		"                   [--flr-offset F]\n");
+		"                   [--flr-offset F]\n"
+		"                   [--writes N] [--qps Q] [--inflight D]\n"
+		"                   [--poll query|restrack|none] [--poll-ms P]\n");
 	exit(2);
 }
 
@@ -181,6 +197,18 @@ static void parse_slice(struct opts *o, const char *s)
 	o->dmabuf_size += r->length;
 }
 
+static void parse_poll(struct opts *o, const char *s)
+{
+	if (!strcmp(s, "query"))
+		o->poll = BAR_MR_POLL_QUERY;
+	else if (!strcmp(s, "restrack"))
+		o->poll = BAR_MR_POLL_RESTRACK;
+	else if (!strcmp(s, "none"))
+		o->poll = BAR_MR_POLL_NONE;
+	else
+		usage();
+}
+
 static bool is_cmd(const struct opts *o, const char *name)
 {
 	return !strcmp(o->cmd, name);
@@ -204,6 +232,11 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "path", required_argument, NULL, 'p' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "flr-offset", required_argument, NULL, 'F' },
+		{ "writes", required_argument, NULL, 'w' },
+		{ "qps", required_argument, NULL, 'q' },
+		{ "inflight", required_argument, NULL, 'D' },
+		{ "poll", required_argument, NULL, 'P' },
+		{ "poll-ms", required_argument, NULL, 'T' },
 		{}
 	};
 	bool known = false;
@@ -214,6 +247,10 @@ static void parse(struct opts *o, int argc, char **argv)
 		usage();
 	o->cmd = argv[1];
 	o->ibdev = "rxe0";
+	o->writes = 1000;
+	o->qps = 1;
+	o->inflight = 1;
+	o->poll_ms = 100;
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -280,6 +317,35 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->flr_offset = number("flr-offset", optarg);
 			o->have_flr = true;
 			break;
+		case 'w':
+			o->writes = number("writes", optarg);
+			if (!o->writes || o->writes > 10000000)
+				usage();
+			o->have_traffic_opts = true;
+			break;
+		case 'q':
+			o->qps = number("qps", optarg);
+			if (!o->qps || o->qps > BAR_MR_MAX_QPS)
+				usage();
+			o->have_traffic_opts = true;
+			break;
+		case 'D':
+			/* the loop's send queues hold 16 */
+			o->inflight = number("inflight", optarg);
+			if (!o->inflight || o->inflight > 16)
+				usage();
+			o->have_traffic_opts = true;
+			break;
+		case 'P':
+			parse_poll(o, optarg);
+			o->have_traffic_opts = true;
+			break;
+		case 'T':
+			o->poll_ms = number("poll-ms", optarg);
+			if (o->poll_ms > 60000)
+				usage();
+			o->have_traffic_opts = true;
+			break;
 		default:
 			usage();
 		}
@@ -315,6 +381,11 @@ static void parse(struct opts *o, int argc, char **argv)
 		usage();
 	}
 	if (o->have_flr && !is_cmd(o, "state"))
+		usage();
+	/* traffic reports BAR windows of one range */
+	if (o->have_traffic_opts && !is_cmd(o, "traffic"))
+		usage();
+	if (is_cmd(o, "traffic") && o->nr_slices != 1)
 		usage();
 	if ((is_cmd(o, "close") || is_cmd(o, "bad-input")) && !o->have_revoked)
 		usage();
@@ -697,6 +768,7 @@ int main(int argc, char **argv)
 		{ "revoke", bar_mr_cmd_revoke },
 		{ "storm", bar_mr_cmd_storm },
 		{ "inflight", bar_mr_cmd_inflight },
+		{ "traffic", bar_mr_cmd_traffic },
 	};
 	struct opts o = {};
 	struct bar_mr m = {};

@@ -112,7 +112,8 @@ static int loop_connect(struct rdma_loop *l)
 	return 0;
 }
 
-int rdma_loop_open(struct rdma_loop *l, const char *ibdev)
+/* The CQ and the QP pair, in l->ctx and l->pd. */
+static int loop_create_pair(struct rdma_loop *l)
 {
 	struct ibv_qp_init_attr qa = {
 		.qp_type = IBV_QPT_RC,
@@ -125,17 +126,6 @@ int rdma_loop_open(struct rdma_loop *l, const char *ibdev)
 	};
 	int i;
 
-	memset(l, 0, sizeof(*l));
-	l->port = 1;
-	l->ack_timeout = 14;
-	l->ctx = loop_open_device(ibdev);
-	if (!l->ctx)
-		return loop_error(ibdev, errno);
-	if (loop_find_gid(l))
-		return loop_error("no IPv4 GID on port 1", errno);
-	l->pd = ibv_alloc_pd(l->ctx);
-	if (!l->pd)
-		return loop_error("ibv_alloc_pd", errno);
 	l->cq = ibv_create_cq(l->ctx, 2 * LOOP_QP_DEPTH, NULL, NULL, 0);
 	if (!l->cq)
 		return loop_error("ibv_create_cq", errno);
@@ -147,6 +137,35 @@ int rdma_loop_open(struct rdma_loop *l, const char *ibdev)
 			return loop_error("ibv_create_qp", errno);
 	}
 	return loop_connect(l);
+}
+
+int rdma_loop_open(struct rdma_loop *l, const char *ibdev)
+{
+	memset(l, 0, sizeof(*l));
+	l->port = 1;
+	l->ack_timeout = 14;
+	l->ctx = loop_open_device(ibdev);
+	if (!l->ctx)
+		return loop_error(ibdev, errno);
+	if (loop_find_gid(l))
+		return loop_error("no IPv4 GID on port 1", errno);
+	l->pd = ibv_alloc_pd(l->ctx);
+	if (!l->pd)
+		return loop_error("ibv_alloc_pd", errno);
+	return loop_create_pair(l);
+}
+
+int rdma_loop_open_in(struct rdma_loop *l, const struct rdma_loop *base)
+{
+	memset(l, 0, sizeof(*l));
+	l->ctx = base->ctx;
+	l->pd = base->pd;
+	l->gid = base->gid;
+	l->gid_index = base->gid_index;
+	l->port = base->port;
+	l->ack_timeout = base->ack_timeout;
+	l->shared = true;
+	return loop_create_pair(l);
 }
 
 /*
@@ -353,6 +372,10 @@ void rdma_loop_close(struct rdma_loop *l)
 			ibv_destroy_qp(l->qp[i]);
 	if (l->cq)
 		ibv_destroy_cq(l->cq);
+	if (l->shared) {
+		memset(l, 0, sizeof(*l));
+		return;
+	}
 	if (l->pd)
 		ibv_dealloc_pd(l->pd);
 	if (l->ctx)

@@ -8,6 +8,7 @@
 #ifndef VBR_RDMA_LOOP_H
 #define VBR_RDMA_LOOP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <infiniband/verbs.h>
@@ -25,10 +26,18 @@ struct rdma_loop {
 	 * rdma_loop_open(); takes effect at the next reconnect.
 	 */
 	uint8_t ack_timeout;
+	/* ctx and pd belong to another pair (rdma_loop_open_in()) */
+	bool shared;
 };
 
 /* 0, or -1 with errno set and a message on stderr. */
 int rdma_loop_open(struct rdma_loop *l, const char *ibdev);
+/*
+ * Another pair with its own CQ in @base's context and PD, so that it
+ * reaches @base's MRs: 0, or -1 with errno set and a message on stderr.
+ * Close it before @base.
+ */
+int rdma_loop_open_in(struct rdma_loop *l, const struct rdma_loop *base);
 /* Move both QPs to RESET, drop what the CQ holds, connect them again. */
 int rdma_loop_reconnect(struct rdma_loop *l);
 /* Post @wr on qp[0], signaled: 0, or -1 with errno set. */
