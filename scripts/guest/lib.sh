@@ -338,8 +338,10 @@ vbr_step_reset() {
 	done
 	ip link del veth0 2>/dev/null
 	p=$(vbr_virtio_nic) && ip addr flush dev "$p" && ip link set "$p" down
-	p=/sys/kernel/debug/fail_rxe_dmabuf_access
-	[ -d $p ] && echo 0 >$p/probability
+	for p in /sys/kernel/debug/fail_rxe_dmabuf_access \
+		/sys/kernel/debug/fail_rxe_dmabuf_map; do
+		[ -d $p ] && echo 0 >$p/probability
+	done
 	rm -rf /tmp/* /run/* /etc/vfiobard.conf
 	vbr_rxe_default
 	return 0
