@@ -339,8 +339,10 @@ vbr_step_reset() {
 	done
 	ip link del veth0 2>/dev/null
 	p=$(vbr_virtio_nic) && ip addr flush dev "$p" && ip link set "$p" down
-	p=/sys/kernel/debug/fail_rxe_dmabuf_access
-	[ -d $p ] && echo 0 >$p/probability
+	for p in /sys/kernel/debug/fail_rxe_dmabuf_access \
+		/sys/kernel/debug/fail_rxe_dmabuf_map; do
+		[ -d $p ] && echo 0 >$p/probability
+	done
 	p=/sys/module/rdma_rxe/parameters/dmabuf_map_limit_mib
 	[ -w $p ] && echo 0 >$p
 	rm -rf /tmp/* /run/* /etc/vfiobard.conf

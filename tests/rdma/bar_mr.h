@@ -131,7 +131,8 @@ void bar_mr_expect_restrack(struct bar_mr *m, uint32_t want,
 /* What "rdma -dd resource show mr" printed for the BAR MR. */
 struct bar_mr_restrack {
 	unsigned int lines; /* entries with the BAR MR's rkey */
-	char state[32], inval[32], faults[32]; /* "" when missing */
+	/* "" when missing */
+	char state[32], inval[32], faults[32], map_error[32];
 };
 
 /* Run the rdma tool once: 0, or -1 if it could not run or failed. */
@@ -150,6 +151,19 @@ void bar_mr_cmd_recv_into_bar(struct bar_mr *m);
 void bar_mr_cmd_send_from_bar(struct bar_mr *m);
 void bar_mr_cmd_atomic(struct bar_mr *m);
 
+/*
+ * The MR's state through libvfiobar (vfiobar_mr_query() of m->vmr) must
+ * be @want, its counters @inv and @faults above @base.
+ */
+void bar_mr_expect_vstate(struct bar_mr *m, int want,
+			  const struct vfiobar_mr_info *base, uint64_t inv,
+			  uint64_t faults);
+/*
+ * Open m->vmr with vfiobar_mr_open() over the one slice (iova: its BAR
+ * offset) and the QP pair's PD; m->bar is its MR.
+ */
+void bar_mr_open_vmr(struct bar_mr *m);
+
 /* bar_mr_revoke.c: revocation by every path, storms, libvfiobar's view. */
 void bar_mr_cmd_revoke(struct bar_mr *m);
 void bar_mr_cmd_storm(struct bar_mr *m);
@@ -160,6 +174,25 @@ void bar_mr_cmd_inflight(struct bar_mr *m);
 
 /* bar_mr_traffic.c: write bandwidth traffic while the state is read. */
 void bar_mr_cmd_traffic(struct bar_mr *m);
+
+/*
+ * bar_mr_fault.c: the kernel's rxe fault attributes in debugfs. Each
+ * exits the run if the attribute cannot be written or read.
+ */
+#define BAR_MR_FAULT_ACCESS "fail_rxe_dmabuf_access" /* stalls an access */
+#define BAR_MR_FAULT_MAP "fail_rxe_dmabuf_map" /* fails a mapping */
+void bar_mr_fault_write(const char *attr, const char *file, long value);
+/* the attribute's "times": how many more times it may fire */
+long bar_mr_fault_times(const char *attr);
+/* @attr fires at every check, @times times, without a report each time */
+void bar_mr_fault_arm(const char *attr, long times);
+void bar_mr_fault_disarm(const char *attr);
+
+/* bar_mr_mapfail.c: an MR whose mapping fails says so, and recovers. */
+void bar_mr_cmd_map_failure(struct bar_mr *m);
+
+/* bar_mr_short.c: rxe refuses an exporter whose ranges fall short. */
+void bar_mr_cmd_short_exporter(struct bar_mr *m);
 
 /* bar_mr_bad.c: what registration and access refuse. */
 void bar_mr_cmd_bad_input(struct bar_mr *m);

@@ -25,8 +25,6 @@
  *  3. the MR mapped, stalls armed, nothing in flight: the revoke returns
  *     without waiting, and no access entered the section.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +36,6 @@
 
 #include "bar_mr.h"
 #include "rdma_loop.h"
-
-#define FAULT_DIR "/sys/kernel/debug/fail_rxe_dmabuf_access"
 
 /* rdma_loop's path MTU: one access section per packet. */
 #define PACKET 1024u
@@ -67,49 +63,21 @@
 #define READER_DELAY_MS 100u
 #define READER_MARGIN_MS 50u
 
-static void fault_write(const char *file, long value)
-{
-	char path[256], text[32];
-	int fd, len;
-
-	snprintf(path, sizeof(path), FAULT_DIR "/%s", file);
-	len = snprintf(text, sizeof(text), "%ld\n", value);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, text, len) != len) {
-		fprintf(stderr, "rdma-bar-mr: %s: %s%s\n", path,
-			strerror(errno),
-			errno == ENOENT ?
-				" (needs CONFIG_FAULT_INJECTION_DEBUG_FS and debugfs)" :
-				"");
-		exit(1);
-	}
-	close(fd);
-}
-
 static long fault_times(void)
 {
-	FILE *f = fopen(FAULT_DIR "/times", "re");
-	long v;
-
-	if (!f || fscanf(f, "%ld", &v) != 1)
-		bar_mr_fail("cannot read " FAULT_DIR "/times");
-	fclose(f);
-	return v;
+	return bar_mr_fault_times(BAR_MR_FAULT_ACCESS);
 }
 
 /* Every access of the MR's device stalls @delay_ms, @times times. */
 static void stalls_arm(unsigned int delay_ms, long times)
 {
-	fault_write("verbose", 0);
-	fault_write("interval", 1);
-	fault_write("delay_ms", delay_ms);
-	fault_write("times", times);
-	fault_write("probability", 100);
+	bar_mr_fault_write(BAR_MR_FAULT_ACCESS, "delay_ms", delay_ms);
+	bar_mr_fault_arm(BAR_MR_FAULT_ACCESS, times);
 }
 
 static void stalls_disarm(void)
 {
-	fault_write("probability", 0);
+	bar_mr_fault_disarm(BAR_MR_FAULT_ACCESS);
 }
 
 /*

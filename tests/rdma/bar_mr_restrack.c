@@ -3,7 +3,7 @@
  * The BAR MR as "rdma -dd resource show mr" (iproute2, over the RDMA
  * netlink resource tracker) prints it: the dma-buf attributes rxe adds to
  * the MR's entry must say the state the test expects, with the counters
- * the MR query ioctl just returned. A second interface to the same
+ * and the map error the MR query ioctl just returned. A second interface to the same
  * state, read by a program that is not ours.
  */
 #include <stdbool.h>
@@ -29,6 +29,8 @@ const char *bar_mr_state_name(uint32_t state)
 		return "revoked";
 	case RXEVBR_MR_GONE:
 		return "gone";
+	case RXEVBR_MR_FAILED:
+		return "failed";
 	default:
 		return "none";
 	}
@@ -79,6 +81,8 @@ int bar_mr_restrack_read(struct bar_mr *m, struct bar_mr_restrack *r)
 		field(line, "drv_dmabuf_invalidations", r->inval,
 		      sizeof(r->inval));
 		field(line, "drv_dmabuf_faults", r->faults, sizeof(r->faults));
+		field(line, "drv_dmabuf_map_error", r->map_error,
+		      sizeof(r->map_error));
 	}
 	st = pclose(p);
 	return st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) ? -1 : 0;
@@ -88,22 +92,25 @@ void bar_mr_expect_restrack(struct bar_mr *m, uint32_t want,
 			    const struct rxevbr_mr_attr *info)
 {
 	struct bar_mr_restrack r;
-	char msg[512];
+	char msg[640];
 
 	if (bar_mr_restrack_read(m, &r))
 		bar_mr_fail("rdma -dd resource show mr failed");
 
 	snprintf(
 		msg, sizeof(msg),
-		"rdma resource: rkey %#x: drv_dmabuf_state %s (expected %s), drv_dmabuf_invalidations %s (%llu), drv_dmabuf_faults %s (%llu)",
+		"rdma resource: rkey %#x: drv_dmabuf_state %s (expected %s), drv_dmabuf_invalidations %s (%llu), drv_dmabuf_faults %s (%llu), drv_dmabuf_map_error %s (%u)",
 		m->bar->rkey, r.state[0] ? r.state : "missing",
 		bar_mr_state_name(want), r.inval[0] ? r.inval : "missing",
 		(unsigned long long)info->invalidations,
 		r.faults[0] ? r.faults : "missing",
-		(unsigned long long)info->faults);
+		(unsigned long long)info->faults,
+		r.map_error[0] ? r.map_error : "missing", info->map_error);
 	if (r.lines != 1 || strcmp(r.state, bar_mr_state_name(want)) ||
 	    strtoull(r.inval, NULL, 0) != info->invalidations || !r.inval[0] ||
-	    strtoull(r.faults, NULL, 0) != info->faults || !r.faults[0])
+	    strtoull(r.faults, NULL, 0) != info->faults || !r.faults[0] ||
+	    strtoull(r.map_error, NULL, 0) != info->map_error ||
+	    !r.map_error[0])
 		bar_mr_fail(msg);
 	bar_mr_ok(msg);
 }

@@ -353,11 +353,30 @@ void bar_mr_cmd_storm(struct bar_mr *m)
 	free(st.outcome);
 }
 
-/*
- * The MR's state through libvfiobar must be @want, its counters @inv and
- * @faults above @base.
- */
-static void expect_vstate(struct bar_mr *m, int want,
+void bar_mr_open_vmr(struct bar_mr *m)
+{
+	const struct opts *o = m->o;
+	char err[256];
+
+	m->vmr = vfiobar_mr_open(m->loop.pd, o->path, o->bar,
+				 o->slices[0].offset, o->slices[0].length,
+				 BAR_ACCESS, err, sizeof(err));
+	if (!m->vmr)
+		bar_mr_fail(err);
+	m->dev = m->vmr->dev;
+	m->bar = m->vmr->mr;
+	m->dmabuf = -1;
+	snprintf(err, sizeof(err),
+		 "vfiobar_mr_open: BAR%u slice %#llx+%#llx, lkey %#x rkey %#x",
+		 o->bar, (unsigned long long)o->slices[0].offset,
+		 (unsigned long long)o->slices[0].length, m->bar->lkey,
+		 m->bar->rkey);
+	bar_mr_ok(err);
+	m->nvme_pmr = o->bar == NVME_PMR_BAR && nvme_pmr_present(m->dev);
+	bar_mr_pmr_enable(m);
+}
+
+void bar_mr_expect_vstate(struct bar_mr *m, int want,
 			  const struct vfiobar_mr_info *base, uint64_t inv,
 			  uint64_t faults)
 {
@@ -445,36 +464,20 @@ void bar_mr_cmd_state(struct bar_mr *m)
 	struct vfiobar_mr_info base;
 	char err[256];
 
-	m->vmr = vfiobar_mr_open(m->loop.pd, o->path, o->bar,
-				 o->slices[0].offset, o->slices[0].length,
-				 BAR_ACCESS, err, sizeof(err));
-	if (!m->vmr)
-		bar_mr_fail(err);
-	m->dev = m->vmr->dev;
-	m->bar = m->vmr->mr;
-	m->dmabuf = -1;
-	snprintf(err, sizeof(err),
-		 "vfiobar_mr_open: BAR%u slice %#llx+%#llx, lkey %#x rkey %#x",
-		 o->bar, (unsigned long long)o->slices[0].offset,
-		 (unsigned long long)o->slices[0].length, m->bar->lkey,
-		 m->bar->rkey);
-	bar_mr_ok(err);
-	m->nvme_pmr = o->bar == NVME_PMR_BAR && nvme_pmr_present(m->dev);
-	bar_mr_pmr_enable(m);
-
+	bar_mr_open_vmr(m);
 	if (vfiobar_mr_query(m->vmr, &base))
 		bar_mr_fail(vfiobar_last_error(m->dev));
 	/*
 	 * registration asks the exporter and gives the ranges back: idle,
 	 * and the first access is the first fault
 	 */
-	expect_vstate(m, VFIOBAR_MR_IDLE, &base, 0, 0);
+	bar_mr_expect_vstate(m, VFIOBAR_MR_IDLE, &base, 0, 0);
 	bar_mr_write(m, o->offset, o->seed);
-	expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 0, 1);
+	bar_mr_expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 0, 1);
 
 	bar_mr_decode(m, false);
 	wait_state(m, VFIOBAR_MR_REVOKED, 5000);
-	expect_vstate(m, VFIOBAR_MR_REVOKED, &base, 1, 1);
+	bar_mr_expect_vstate(m, VFIOBAR_MR_REVOKED, &base, 1, 1);
 	wait_refused(m,
 		     VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_MAPPED) |
 			     VFIOBAR_MR_STATE_BIT(VFIOBAR_MR_IDLE),
@@ -482,13 +485,13 @@ void bar_mr_cmd_state(struct bar_mr *m)
 	bar_mr_write_refused(m, o->revoked_offset, o->seed + 1,
 			     "RDMA WRITE into the revoked BAR");
 	bar_mr_reconnect(m);
-	expect_vstate(m, VFIOBAR_MR_REVOKED, &base, 1, 1);
+	bar_mr_expect_vstate(m, VFIOBAR_MR_REVOKED, &base, 1, 1);
 
 	bar_mr_decode(m, true);
 	wait_state(m, VFIOBAR_MR_IDLE, 5000);
-	expect_vstate(m, VFIOBAR_MR_IDLE, &base, 2, 1);
+	bar_mr_expect_vstate(m, VFIOBAR_MR_IDLE, &base, 2, 1);
 	bar_mr_write(m, o->after_offset, o->seed + 2);
-	expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 2, 2);
+	bar_mr_expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 2, 2);
 
 	if (o->have_flr) {
 		if (vfio_block_pcie_flr(m->dev)) {
@@ -502,10 +505,10 @@ void bar_mr_cmd_state(struct bar_mr *m)
 		}
 		bar_mr_ok("PCIe FLR through VFIO's config space");
 		wait_state(m, VFIOBAR_MR_IDLE, 5000);
-		expect_vstate(m, VFIOBAR_MR_IDLE, &base, 4, 2);
+		bar_mr_expect_vstate(m, VFIOBAR_MR_IDLE, &base, 4, 2);
 		bar_mr_pmr_enable(m);
 		bar_mr_write(m, o->flr_offset, o->seed + 3);
-		expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 4, 3);
+		bar_mr_expect_vstate(m, VFIOBAR_MR_MAPPED, &base, 4, 3);
 		bar_mr_read(m, o->flr_offset, o->seed + 3);
 	}
 	bar_mr_read(m, o->after_offset, o->seed + 2);

@@ -85,6 +85,21 @@
  *     is closed, where a second write at R fails. The counters must move
  *     by exactly one per revoke or restore notification and one per
  *     mapping.
+ *   map-failure ... --offset O --revoked-offset R --after-offset A
+ *               --length L --seed S
+ *     the MR through libvfiobar as for state, its mapping failed by the
+ *     kernel's fail_rxe_dmabuf_map fault injection: the first write (at
+ *     R, seed S+1) fails, the MR reports state failed with map error
+ *     ENOMEM through rxevbr_query_mr(), libvfiobar and "rdma -dd
+ *     resource show mr", and a write at O (seed S) then maps it; after a
+ *     revoke and restore the same with a write at R+L, the failure kept
+ *     across another revoke, and a write at A (S+2) maps it (see
+ *     bar_mr_mapfail.c). O+L <= R, R+2L <= A.
+ *   short-exporter [--ibdev NAME]
+ *     no VFIO device: the edu test driver's short exporter, whose ranges
+ *     cover half its buffer; MRs the ranges do not cover are refused with
+ *     EINVAL and a kernel warning, MRs they cover are taken (see
+ *     bar_mr_short.c).
  *
  *   traffic ... --offset O --length L --seed S [--writes N] [--qps Q]
  *               [--inflight D] [--poll query|restrack|none] [--poll-ms P]
@@ -125,11 +140,11 @@
 #define RUN_TIMEOUT_MS 30000
 
 static const char *const commands[] = {
-	"write",	 "read",	  "write-from-bar", "read-into-bar",
-	"recv-into-bar", "send-from-bar", "atomic",	    "bad-input",
-	"udmabuf",	 "revoke-memory", "born-revoked",   "close",
-	"revoke",	 "storm",	  "state",	    "inflight",
-	"traffic",
+	"write",	 "read",	   "write-from-bar", "read-into-bar",
+	"recv-into-bar", "send-from-bar",  "atomic",	     "bad-input",
+	"udmabuf",	 "revoke-memory",  "born-revoked",   "close",
+	"revoke",	 "storm",	   "state",	     "inflight",
+	"traffic",	 "map-failure",	   "short-exporter",
 };
 
 static void usage(void)
@@ -138,7 +153,7 @@ static void usage(void)
 		"usage: rdma-bar-mr write|read|write-from-bar|read-into-bar|\n"
 		"                   recv-into-bar|send-from-bar|atomic|bad-input|\n"
 		"                   udmabuf|revoke|revoke-memory|storm|born-revoked|\n"
-		"                   close|state|inflight|traffic\n"
+		"                   close|state|inflight|traffic|map-failure\n"
 		"                   --device DEV --bar N\n"
 		"                   --slice OFF:LEN [--slice OFF:LEN...] [--ibdev NAME]\n"
 		"                   [--mr-offset O] [--mr-length L] [--iova I]\n"
@@ -149,7 +164,8 @@ static void usage(void)
 		"                           unbind] [--iterations N]\n"
 		"                   [--flr-offset F]\n"
 		"                   [--writes N] [--qps Q] [--inflight D]\n"
-		"                   [--poll query|restrack|none] [--poll-ms P]\n");
+		"                   [--poll query|restrack|none] [--poll-ms P]\n"
+		"       rdma-bar-mr short-exporter [--ibdev NAME]\n");
 	exit(2);
 }
 
@@ -350,6 +366,16 @@ static void parse(struct opts *o, int argc, char **argv)
 			usage();
 		}
 	}
+	/* the edu test driver's exporter, no VFIO device: --ibdev only */
+	if (is_cmd(o, "short-exporter")) {
+		if (optind != argc || o->path || o->have_bar || o->nr_slices ||
+		    o->have_offset || o->have_length || o->have_seed ||
+		    o->have_revoked || o->have_after || o->have_flr ||
+		    o->path_kind || o->iterations || o->mr_offset ||
+		    o->have_mr_length || o->have_iova)
+			usage();
+		return;
+	}
 	if (optind != argc || !o->path || !o->have_bar || !o->nr_slices ||
 	    !o->have_offset || !o->have_length || !o->length || !o->have_seed)
 		usage();
@@ -367,8 +393,10 @@ static void parse(struct opts *o, int argc, char **argv)
 		usage();
 	if (is_cmd(o, "storm") != !!o->iterations)
 		usage();
-	/* storm and state report BAR offsets of one range */
-	if ((is_cmd(o, "storm") || is_cmd(o, "state")) && o->nr_slices != 1)
+	/* storm, state and map-failure report BAR offsets of one range */
+	if ((is_cmd(o, "storm") || is_cmd(o, "state") ||
+	     is_cmd(o, "map-failure")) &&
+	    o->nr_slices != 1)
 		usage();
 	if (is_cmd(o, "storm") && o->path_kind->kind == VFIO_BLOCK_PERMANENT)
 		usage();
@@ -376,7 +404,8 @@ static void parse(struct opts *o, int argc, char **argv)
 		if (!o->have_revoked)
 			usage();
 	} else if ((is_cmd(o, "revoke") || is_cmd(o, "born-revoked") ||
-		    is_cmd(o, "state") || is_cmd(o, "inflight")) &&
+		    is_cmd(o, "state") || is_cmd(o, "inflight") ||
+		    is_cmd(o, "map-failure")) &&
 		   (!o->have_revoked || !o->have_after)) {
 		usage();
 	}
@@ -396,7 +425,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	if (!o->have_iova)
 		o->iova = o->mr_offset;
 	/* vfiobar_mr_open(): the whole slice, at the slice's BAR offset */
-	if (is_cmd(o, "state")) {
+	if (is_cmd(o, "state") || is_cmd(o, "map-failure")) {
 		if (o->mr_offset || o->have_mr_length || o->have_iova)
 			usage();
 		o->mr_length = o->slices[0].length;
@@ -689,12 +718,15 @@ void bar_mr_expect_state(struct bar_mr *m, uint32_t want,
 
 	if (rxevbr_query_mr(m->bar, info, msg, sizeof(msg)))
 		bar_mr_fail(msg);
-	snprintf(msg, sizeof(msg),
-		 "MR state %s (expected %s), %llu invalidations, %llu faults",
-		 rxevbr_mr_state_str(info->state), rxevbr_mr_state_str(want),
-		 (unsigned long long)info->invalidations,
-		 (unsigned long long)info->faults);
-	if (info->state != want)
+	snprintf(
+		msg, sizeof(msg),
+		"MR state %s (expected %s), %llu invalidations, %llu faults, map error %u",
+		rxevbr_mr_state_str(info->state), rxevbr_mr_state_str(want),
+		(unsigned long long)info->invalidations,
+		(unsigned long long)info->faults, info->map_error);
+	/* only a failed MR has a map error to report */
+	if (info->state != want ||
+	    (want != RXEVBR_MR_FAILED && info->map_error))
 		bar_mr_fail(msg);
 	bar_mr_ok(msg);
 	bar_mr_expect_restrack(m, want, info);
@@ -775,9 +807,17 @@ int main(int argc, char **argv)
 	size_t i;
 
 	parse(&o, argc, argv);
-	if (is_cmd(&o, "state")) {
+	if (is_cmd(&o, "short-exporter")) {
+		m.o = &o;
+		bar_mr_cmd_short_exporter(&m);
+		return 0;
+	}
+	if (is_cmd(&o, "state") || is_cmd(&o, "map-failure")) {
 		open_loop(&m, &o);
-		bar_mr_cmd_state(&m);
+		if (is_cmd(&o, "state"))
+			bar_mr_cmd_state(&m);
+		else
+			bar_mr_cmd_map_failure(&m);
 		return 0;
 	}
 	open_all(&m, &o);

@@ -57,15 +57,39 @@ struct dmabuf_edu_status {
 	uint64_t first_dma_addr;
 };
 
+/*
+ * DMABUF_EDU_EXPORT_SHORT: a dma-buf of @size bytes that offers only CPU
+ * physical ranges, one range at the start of edu's BAR 0 covering
+ * @covered bytes; @covered < @size makes a broken exporter on purpose.
+ * Nothing may write through an import of it: the range is edu's registers.
+ */
+struct dmabuf_edu_export {
+	uint64_t size;		/* page multiple */
+	uint64_t covered;	/* page multiple, at most @size and BAR 0 */
+	int32_t fd;		/* out: the dma-buf, close-on-exec */
+	uint32_t pad;		/* must be 0 */
+};
+
 #define DMABUF_EDU_IOC_MAGIC	0xED
 
 #define DMABUF_EDU_IMPORT	_IOWR(DMABUF_EDU_IOC_MAGIC, 0x00, struct dmabuf_edu_import)
 #define DMABUF_EDU_DMA		_IOW(DMABUF_EDU_IOC_MAGIC, 0x01, struct dmabuf_edu_dma)
 #define DMABUF_EDU_STATUS	_IOR(DMABUF_EDU_IOC_MAGIC, 0x02, struct dmabuf_edu_status)
 #define DMABUF_EDU_RELEASE	_IO(DMABUF_EDU_IOC_MAGIC, 0x03)
+#define DMABUF_EDU_EXPORT_SHORT	_IOWR(DMABUF_EDU_IOC_MAGIC, 0x04, struct dmabuf_edu_export)
 
 _Static_assert(sizeof(struct dmabuf_edu_import) == 16, "uAPI layout");
 _Static_assert(sizeof(struct dmabuf_edu_dma) == 32, "uAPI layout");
 _Static_assert(sizeof(struct dmabuf_edu_status) == 24, "uAPI layout");
+_Static_assert(sizeof(struct dmabuf_edu_export) == 24, "uAPI layout");
+_Static_assert(offsetof(struct dmabuf_edu_export, covered) == 8, "uAPI layout");
+_Static_assert(offsetof(struct dmabuf_edu_export, fd) == 16, "uAPI layout");
+_Static_assert(offsetof(struct dmabuf_edu_export, pad) == 20, "uAPI layout");
+/* the numbers as the kernel's _IOC() encodes them: dir, size, type, nr */
+_Static_assert(DMABUF_EDU_IMPORT == 0xc010ed00u, "uAPI ioctl number");
+_Static_assert(DMABUF_EDU_DMA == 0x4020ed01u, "uAPI ioctl number");
+_Static_assert(DMABUF_EDU_STATUS == 0x8018ed02u, "uAPI ioctl number");
+_Static_assert(DMABUF_EDU_RELEASE == 0x0000ed03u, "uAPI ioctl number");
+_Static_assert(DMABUF_EDU_EXPORT_SHORT == 0xc018ed04u, "uAPI ioctl number");
 
 #endif /* DMABUF_EDU_UAPI_H */

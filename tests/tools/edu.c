@@ -76,6 +76,15 @@ int edu_status(int edu_fd, struct dmabuf_edu_status *st)
 	return ioctl(edu_fd, DMABUF_EDU_STATUS, st) < 0 ? -1 : 0;
 }
 
+int edu_export_short(int edu_fd, uint64_t size, uint64_t covered)
+{
+	struct dmabuf_edu_export exp = { .size = size, .covered = covered };
+
+	if (ioctl(edu_fd, DMABUF_EDU_EXPORT_SHORT, &exp) < 0)
+		return -1;
+	return exp.fd;
+}
+
 int edu_release(int edu_fd)
 {
 	return ioctl(edu_fd, DMABUF_EDU_RELEASE) < 0 ? -1 : 0;

@@ -28,6 +28,12 @@ int edu_probe(int edu_fd, int dmabuf_fd, uint32_t flags);
 int edu_dma(int edu_fd, uint64_t offset, void *buf, size_t length,
 	    unsigned int dir);
 int edu_status(int edu_fd, struct dmabuf_edu_status *st);
+/*
+ * A dma-buf of @size bytes from edu's short exporter, its CPU ranges
+ * covering only the first @covered (DMABUF_EDU_EXPORT_SHORT): its fd.
+ * Never write through it: the range is edu's registers.
+ */
+int edu_export_short(int edu_fd, uint64_t size, uint64_t covered);
 int edu_release(int edu_fd);
 
 #endif /* VBR_EDU_H */

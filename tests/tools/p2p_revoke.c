@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "edu.h"
+#include "kmsg.h"
 #include "p2p.h"
 #include "vfio_block.h"
 
@@ -131,40 +132,24 @@ int cmd_born_revoked(struct ctx *c)
  */
 #define REVOCATION_REFUSAL "needs an importer that honours revocation"
 
-/* /dev/kmsg, positioned after the last record logged so far. */
-static int kmsg_open(void)
+/* /dev/kmsg after what was logged so far; dies if it cannot be read */
+static int kmsg_start(void)
 {
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd = kmsg_open();
 
-	if (fd < 0 || lseek(fd, 0, SEEK_END) < 0)
+	if (fd < 0)
 		die("/dev/kmsg");
 	return fd;
 }
 
-/* Whether a record logged since kmsg_open() holds @text; closes @fd. */
-static bool kmsg_logged(int fd, const char *text)
+/* Whether a record logged since kmsg_start() holds @text; closes @fd. */
+static bool kmsg_holds(int fd, const char *text)
 {
-	char rec[8192];
-	bool found = false;
-	ssize_t n;
+	int n = kmsg_logged(fd, text);
 
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue; /* overwritten meanwhile: go on */
-		if (n < 0 && errno == EAGAIN)
-			break;
-		if (n < 0)
-			die("reading /dev/kmsg");
-		rec[n] = 0;
-		if (strstr(rec, text)) {
-			printf("kernel log: %s",
-			       strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
-			found = true;
-		}
-	}
-	close(fd);
-	return found;
+	if (n < 0)
+		die("reading /dev/kmsg");
+	return n > 0;
 }
 
 static double now_ms(void)
@@ -189,13 +174,13 @@ static int leak_phys(struct ctx *c)
 	int err, kmsg;
 
 	export(c);
-	kmsg = kmsg_open();
+	kmsg = kmsg_start();
 	err = edu_probe(c->edu, c->dmabuf, DMABUF_EDU_PROBE_LEAK_PHYS) ? errno :
 									 0;
 	printf("refuse-importer: a leak-phys importer got %s\n",
 	       err ? strerror(err) : "the ranges");
 	expect(!err, "a revocable CPU importer gets the CPU ranges");
-	expect(kmsg_logged(kmsg, LEAK_CLEANUP),
+	expect(kmsg_holds(kmsg, LEAK_CLEANUP),
 	       "the dma-buf core gave them back at detach (\"" LEAK_CLEANUP
 	       "\" logged)");
 	import(c);
@@ -234,12 +219,12 @@ int cmd_refuse_importer(struct ctx *c)
 	else
 		usage();
 	export(c);
-	kmsg = kmsg_open();
+	kmsg = kmsg_start();
 	err = edu_probe(c->edu, c->dmabuf, flags) ? errno : 0;
 	printf("refuse-importer: a %s importer got %s\n", c->importer,
 	       err ? strerror(err) : "accepted");
 	expect(err == EOPNOTSUPP, "the exporter refuses it with EOPNOTSUPP");
-	expect(kmsg_logged(kmsg, REVOCATION_REFUSAL),
+	expect(kmsg_holds(kmsg, REVOCATION_REFUSAL),
 	       "the refusal is the revocation check's (\"" REVOCATION_REFUSAL
 	       "\" logged)");
 	import(c);
