@@ -20,6 +20,8 @@
 #include <endian.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -891,24 +893,137 @@ static void steps_mw(void)
 }
 
 /*
- * The MR moves to another PD, traffic on it fails, the QP is reset and
- * brought back to RTS, the MR moves back to its first PD: the next
- * transfer should complete. What each stage saw is printed.
+ * The rereg_pd steps: an MR moves to another PD, a transfer through it
+ * fails, the QPs are reset at once and brought back to RTS, the MR moves
+ * back, and the next transfer must complete with its bytes. Twice: the
+ * source MR moved (the requester fails the WQE and moves the QP to the
+ * error state itself before the completer flushes it), then the target
+ * MR moved (the responder NAKs, the completer posts the error completion
+ * through its COMPST_ERROR path, where the 6.12 rxe moved the QP to the
+ * error state only after the completion; patch 0022 moves it first).
+ *
+ * The window of that order is the completer's own, a few instructions
+ * between the completion and the state change. The steps widen it to all
+ * of them: while the QPs fail, this process is SCHED_FIFO and sleeps in
+ * ibv_get_cq_event(), so on a kernel that preempts kernel code
+ * (preempt=full, which the VM test sets) it runs on the CPU the moment
+ * the completion's wake-up drops the CQ lock, before the completer's
+ * next instruction. It then reads the QP state and resets the QP; the
+ * reset waits for the QP's tasks, so a late error would land before
+ * modify_qp() returns. The state is read again after a pause. Nothing
+ * here needs a second CPU.
  */
-static void steps_rereg_pd(void)
+#define REREG_PAUSE_MS 200
+#define REREG_PEER_WAIT_MS 10000
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* SCHED_FIFO while the QPs fail, SCHED_OTHER for the rest: 0 or errno */
+static int rereg_set_sched(bool fifo)
+{
+	struct sched_param sp = { .sched_priority = fifo ? 1 : 0 };
+
+	return sched_setscheduler(0, fifo ? SCHED_FIFO : SCHED_OTHER, &sp) ?
+		       errno :
+		       0;
+}
+
+/*
+ * Post @wr's one write on @qp, whose send CQ @cq reports to @ch, and
+ * sleep until its completion event; then the QP state as the completion
+ * is seen, printed as PREFIX_state_at_error_wc.
+ */
+static void rereg_fail_one(const char *prefix, const char *name,
+			   struct ibv_qp *qp, struct ibv_cq *cq,
+			   struct ibv_comp_channel *ch, struct ibv_sge *s,
+			   uint32_t rkey)
+{
+	struct pollfd pfd = { .fd = ch->fd, .events = POLLIN };
+	struct ibv_cq *ev_cq;
+	struct ibv_wc wc;
+	void *ev_ctx;
+	int ret, n;
+
+	if (ibv_req_notify_cq(cq, 0))
+		die("req_notify_cq");
+	ret = post_one(qp, IBV_WR_RDMA_WRITE, s, 1, (uintptr_t)dst, rkey);
+	if (ret) {
+		printf("step %s ret=%d errno=0\n", name, ret);
+		return;
+	}
+	if (poll(&pfd, 1, WAIT_MS) != 1) {
+		printf("step %s ret=0 errno=0 wc=timeout\n", name);
+		return;
+	}
+	if (ibv_get_cq_event(ch, &ev_cq, &ev_ctx) || ev_cq != cq)
+		die("get_cq_event");
+	ibv_ack_cq_events(cq, 1);
+	n = ibv_poll_cq(cq, 1, &wc);
+	/* read before anything else runs: this is the point of the step */
+	ret = qp_state(qp);
+	if (n != 1) {
+		printf("step %s ret=0 errno=0 wc=none\n", name);
+		return;
+	}
+	printf("step %s ret=0 errno=0 wc_status=%d wc_opcode=%d byte_len=%u\n",
+	       name, wc.status, wc.status ? -1 : (int)wc.opcode,
+	       wc.status ? 0 : wc.byte_len);
+	printf("step %s_state_at_error_wc ret=0 errno=0 state=%d\n", prefix,
+	       ret);
+}
+
+/* reset @qp and print its state right after and after a pause */
+static void rereg_reset(const char *name, struct ibv_qp *qp)
+{
+	struct ibv_qp_attr reset = { .qp_state = IBV_QPS_RESET };
+	int ret;
+
+	ret = ibv_modify_qp(qp, &reset, IBV_QP_STATE);
+	printf("step %s_state_after_reset ret=%d errno=0 state=%d\n", name, ret,
+	       qp_state(qp));
+	sleep_ms(REREG_PAUSE_MS);
+	printf("step %s_state_after_pause ret=0 errno=0 state=%d\n", name,
+	       qp_state(qp));
+}
+
+/*
+ * The write that must complete after the move back: fresh bytes in the
+ * source, the target cleared, the bytes compared once it completed.
+ */
+static void rereg_write_back(const char *name, struct ibv_qp *qp,
+			     struct ibv_cq *cq, struct ibv_sge *s,
+			     uint32_t rkey)
+{
+	size_t i;
+
+	for (i = 0; i < s->length; i++)
+		src[i] = (uint8_t)(0xa5 ^ (i * 7));
+	memset(dst, 0, s->length);
+	step_wc(name,
+		post_one(qp, IBV_WR_RDMA_WRITE, s, 1, (uintptr_t)dst, rkey), cq,
+		src, dst, s->length);
+}
+
+/* the event-driven send CQ of the failing QP and its channel */
+static struct ibv_comp_channel *rereg_ch;
+static struct ibv_cq *rereg_cq;
+
+/* the source MR moves: the requester fails the write */
+static void steps_rereg_pd_local(struct ibv_pd *pd2)
 {
 	struct ibv_sge s = { (uintptr_t)src, 32, 0 };
-	struct ibv_qp_attr reset = { .qp_state = IBV_QPS_RESET };
-	struct ibv_pd *pd2;
 	struct ibv_qp *a, *b;
 	struct ibv_mr *mr;
 	int ret;
 
-	drain();
-	pd2 = need(ibv_alloc_pd(ctx), "alloc_pd");
 	mr = need(ibv_reg_mr(pd, src, BUF_LEN, IBV_ACCESS_LOCAL_WRITE),
 		  "reg_mr");
-	a = need(qp_new(pd, IBV_QPT_RC, scq, rcq, NULL), "create_qp");
+	a = need(qp_new(pd, IBV_QPT_RC, rereg_cq, rcq, NULL), "create_qp");
 	b = need(qp_new(pd, IBV_QPT_RC, scq, rcq, NULL), "create_qp");
 	connect_pair(a, b);
 	errno = 0;
@@ -917,20 +1032,11 @@ static void steps_rereg_pd(void)
 	       ret ? errno : 0);
 	if (!ret) {
 		s.lkey = mr->lkey;
-		step_wc("rereg_pd_write_other_pd",
-			post_one(a, IBV_WR_RDMA_WRITE, &s, 1, (uintptr_t)dst,
-				 dmr->rkey),
-			scq, NULL, NULL, 0);
-		/*
-		 * The state as the error completion is seen (rxe 6.12 posts it
-		 * before the QP moves to ERR), then a reset straight after it,
-		 * as an application would.
-		 */
-		printf("step rereg_pd_state_at_error_wc ret=0 errno=0 state=%d\n",
-		       qp_state(a));
-		ibv_modify_qp(a, &reset, IBV_QP_STATE);
-		printf("step rereg_pd_state_after_reset ret=0 errno=0 state=%d\n",
-		       qp_state(a));
+		step_int("rereg_pd_sched_fifo", rereg_set_sched(true));
+		rereg_fail_one("rereg_pd", "rereg_pd_write_other_pd", a,
+			       rereg_cq, rereg_ch, &s, dmr->rkey);
+		rereg_reset("rereg_pd", a);
+		step_int("rereg_pd_sched_other", rereg_set_sched(false));
 		ret = qp_init(a) || qp_rtr(a, b->qp_num) || qp_rts(a);
 		printf("step rereg_pd_reconnect ret=%d errno=0 state=%d\n", ret,
 		       qp_state(a));
@@ -938,14 +1044,78 @@ static void steps_rereg_pd(void)
 		printf("step rereg_mr_pd_back ret=%d errno=%d\n", ret,
 		       ret ? errno : 0);
 		s.lkey = mr->lkey;
-		step_wc("rereg_pd_write_back",
-			post_one(a, IBV_WR_RDMA_WRITE, &s, 1, (uintptr_t)dst,
-				 dmr->rkey),
-			scq, NULL, NULL, 0);
+		rereg_write_back("rereg_pd_write_back", a, rereg_cq, &s,
+				 dmr->rkey);
 	}
 	ibv_destroy_qp(a);
 	ibv_destroy_qp(b);
 	ibv_dereg_mr(mr);
+}
+
+/* the target MR moves: the responder NAKs, the completer fails the write */
+static void steps_rereg_pd_remote(struct ibv_pd *pd2)
+{
+	struct ibv_sge s = { (uintptr_t)src, 32, smr->lkey };
+	uint64_t end;
+	struct ibv_qp *a, *b;
+	struct ibv_mr *mr;
+	int ret, st;
+
+	mr = need(ibv_reg_mr(pd, dst, BUF_LEN,
+			     IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE),
+		  "reg_mr");
+	a = need(qp_new(pd, IBV_QPT_RC, rereg_cq, rcq, NULL), "create_qp");
+	b = need(qp_new(pd, IBV_QPT_RC, scq, rcq, NULL), "create_qp");
+	connect_pair(a, b);
+	ret = ibv_rereg_mr(mr, IBV_REREG_MR_CHANGE_PD, pd2, NULL, 0, 0);
+	printf("step rereg_pd_remote_change ret=%d errno=%d\n", ret,
+	       ret ? errno : 0);
+	if (!ret) {
+		step_int("rereg_pd_remote_sched_fifo", rereg_set_sched(true));
+		rereg_fail_one("rereg_pd_remote", "rereg_pd_remote_write", a,
+			       rereg_cq, rereg_ch, &s, mr->rkey);
+		rereg_reset("rereg_pd_remote", a);
+		/*
+		 * The responder moves its QP to the error state after its
+		 * NAK, with no completion to order it by: wait for it, as
+		 * an application that resets both ends must (sleeping, so
+		 * that the responder's task gets the CPU).
+		 */
+		end = now_ms() + REREG_PEER_WAIT_MS;
+		while ((st = qp_state(b)) != IBV_QPS_ERR && now_ms() < end)
+			sleep_ms(10);
+		printf("step rereg_pd_remote_peer_state ret=0 errno=0 state=%d\n",
+		       st);
+		rereg_reset("rereg_pd_remote_peer", b);
+		step_int("rereg_pd_remote_sched_other", rereg_set_sched(false));
+		ret = qp_init(a) || qp_init(b) || qp_rtr(a, b->qp_num) ||
+		      qp_rtr(b, a->qp_num) || qp_rts(a) || qp_rts(b);
+		printf("step rereg_pd_remote_reconnect ret=%d errno=0 state=%d peer_state=%d\n",
+		       ret, qp_state(a), qp_state(b));
+		ret = ibv_rereg_mr(mr, IBV_REREG_MR_CHANGE_PD, pd, NULL, 0, 0);
+		printf("step rereg_pd_remote_back ret=%d errno=%d\n", ret,
+		       ret ? errno : 0);
+		rereg_write_back("rereg_pd_remote_write_back", a, rereg_cq, &s,
+				 mr->rkey);
+	}
+	ibv_destroy_qp(a);
+	ibv_destroy_qp(b);
+	ibv_dereg_mr(mr);
+}
+
+static void steps_rereg_pd(void)
+{
+	struct ibv_pd *pd2;
+
+	drain();
+	pd2 = need(ibv_alloc_pd(ctx), "alloc_pd");
+	rereg_ch = need(ibv_create_comp_channel(ctx), "create_comp_channel");
+	rereg_cq = need(ibv_create_cq(ctx, QP_DEPTH, NULL, rereg_ch, 0),
+			"create_cq");
+	steps_rereg_pd_local(pd2);
+	steps_rereg_pd_remote(pd2);
+	if (ibv_destroy_cq(rereg_cq) || ibv_destroy_comp_channel(rereg_ch))
+		die("destroy rereg cq");
 	ibv_dealloc_pd(pd2);
 	drain();
 }
