@@ -76,6 +76,8 @@ int vb_device_resolve(const char *root, const char *name, struct vb_device *out,
 		      char *why, size_t len);
 int vb_devices_all(const char *root, struct vb_devices *d, char *why,
 		   size_t len);
+/* the first line of @path, without its newline; false if unreadable */
+bool vb_read_line(const char *path, char *buf, size_t len);
 /* the VFIO node of @addr: its cdev, or its group's node */
 int vb_device_node(const char *root, const char *addr, char *path,
 		   size_t path_len, char *why, size_t len);

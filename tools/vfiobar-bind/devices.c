@@ -18,7 +18,7 @@
 #define VFIO_CDEV_DIR "/dev/vfio/devices/"
 #define VISIBLE "VFIOBAR_VISIBLE_DEVICES"
 
-static bool read_line(const char *path, char *buf, size_t len)
+bool vb_read_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");
 	bool ok;
@@ -48,7 +48,7 @@ int vb_device_node(const char *root, const char *addr, char *path,
 	/* VFIO's no-IOMMU groups are named so, and have their own node */
 	snprintf(file, sizeof(file), "%s/kernel/iommu_groups/%s/name", root,
 		 group);
-	if (read_line(file, text, sizeof(text)) &&
+	if (vb_read_line(file, text, sizeof(text)) &&
 	    !strcmp(text, "vfio-noiommu"))
 		snprintf(path, path_len, "/dev/vfio/noiommu-%s", group);
 	else

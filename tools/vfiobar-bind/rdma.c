@@ -15,16 +15,7 @@
 
 static bool read_word(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "re");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fgets(buf, (int)len, f) != NULL;
-	fclose(f);
-	if (ok)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ok && buf[0];
+	return vb_read_line(path, buf, len) && buf[0];
 }
 
 /* the lowest-numbered port in state ACTIVE ("4: ACTIVE"), 0 if none */
