@@ -321,6 +321,115 @@ vbr_rdma_revoke() {
 		--seed "$3"
 }
 
+# vbr_slurm_up NAME=ADDR...: a Slurm cluster of the nodes named, as Debian's
+# packages run it (VM_SLURM=1 brings them): munged with the image's key,
+# slurmctld on the first node, slurmd on this one, which is
+# vbr-a or vbr-b (node A or B). Every node gets the GRES that this node's
+# `vfiobar-bind --gres-conf` finds, as gres/gpu of type vfio, and
+# vfiobar-bind as its TaskProlog. Processes are tracked through /proc and
+# tasks are not confined (no proctrack or task cgroup plugin; slurmd
+# still wants cgroup v2 mounted, without systemd). State and logs are in /run/slurm
+# (slurmctld's in /run/slurm/ctld), so a batch's reset clears them.
+vbr_slurm_up() {
+	local self ctld n name addr gres
+
+	[ -x /usr/sbin/slurmd ] || fail "no Slurm in this guest: the scenario needs VM_SLURM=1"
+	self=vbr-$(echo "$VBR_NODE" | tr AB ab)
+	hostname "$self"
+	ctld=${1%%=*}
+	for n in "$@"; do
+		echo "${n#*=} ${n%%=*}" >>/etc/hosts
+	done
+	vfiobar-bind --gres-conf >/etc/slurm/gres.conf ||
+		fail "vfiobar-bind --gres-conf failed"
+	gres=$(grep -c '^Name=gpu Type=vfio ' /etc/slurm/gres.conf) || true
+	[ "$gres" -ge 1 ] || fail "vfiobar-bind --gres-conf found no VFIO device: $(cat /etc/slurm/gres.conf)"
+	# Slurm 22.05 drops a TaskProlog's error output: the reason a
+	# binding failed goes to the task's output as a "print" line
+	cat >/etc/slurm/task-prolog <<-'PROLOG'
+		#!/bin/sh
+		exec 3>&1
+		err=$(/usr/local/bin/vfiobar-bind --task-prolog 2>&1 >&3) && exit 0
+		echo "$err" | sed 's/^/print /'
+		exit 1
+	PROLOG
+	chmod 755 /etc/slurm/task-prolog
+	{
+		echo "ClusterName=vbr"
+		echo "SlurmctldHost=$ctld"
+		echo "SlurmUser=slurm"
+		echo "AuthType=auth/munge"
+		echo "CredType=cred/munge"
+		echo "StateSaveLocation=/run/slurm/ctld"
+		echo "SlurmctldPidFile=/run/slurm/ctld/slurmctld.pid"
+		echo "SlurmctldLogFile=/run/slurm/ctld/slurmctld.log"
+		echo "SlurmdSpoolDir=/run/slurm/d"
+		echo "SlurmdPidFile=/run/slurm/slurmd.pid"
+		echo "SlurmdLogFile=/run/slurm/slurmd.log"
+		echo "SlurmdDebug=verbose"
+		echo "ProctrackType=proctrack/linuxproc"
+		echo "TaskPlugin=task/none"
+		echo "JobAcctGatherType=jobacct_gather/none"
+		echo "AccountingStorageType=accounting_storage/none"
+		echo "MpiDefault=none"
+		echo "SelectType=select/cons_tres"
+		echo "SelectTypeParameters=CR_Core"
+		echo "GresTypes=gpu"
+		echo "TaskProlog=/etc/slurm/task-prolog"
+		echo "ReturnToService=2"
+		# TCG is slow: give daemons and steps time
+		echo "SlurmdTimeout=300"
+		echo "MessageTimeout=60"
+		echo "KillWait=5"
+		for n in "$@"; do
+			name=${n%%=*} addr=${n#*=}
+			echo "NodeName=$name NodeAddr=$addr CPUs=1 Gres=gpu:vfio:$gres State=UNKNOWN"
+		done
+		echo "PartitionName=vbr Nodes=ALL Default=YES MaxTime=INFINITE State=UP"
+	} >/etc/slurm/slurm.conf
+	# slurmd of 22.05 starts its cgroup plugin whatever the other
+	# plugins are, and v2 wants systemd unless told not to
+	printf 'CgroupPlugin=cgroup/v2\nIgnoreSystemd=yes\n' >/etc/slurm/cgroup.conf
+	grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts ||
+		mount -t cgroup2 none /sys/fs/cgroup
+	# where systemd would have put slurmstepd's scope (the debug
+	# kernel has no memory controller: slurmd says so and goes on)
+	mkdir -p /sys/fs/cgroup/system.slice
+	# the daemons drop root: let them through / (the run's archive
+	# makes it 0700, as mktemp made it)
+	chmod 755 /
+	mkdir -p /run/munge /run/slurm/ctld /run/slurm/d
+	chown -R munge:munge /etc/munge /var/lib/munge /var/log/munge /run/munge
+	chown slurm:slurm /run/slurm/ctld
+	su -s /bin/sh munge -c /usr/sbin/munged ||
+		fail "munged did not start: $(cat /var/log/munge/munged.log 2>/dev/null)"
+	munge -n | unmunge >/dev/null || fail "munge cannot encode and decode a credential"
+	if [ "$ctld" = "$self" ]; then
+		/usr/sbin/slurmctld ||
+			fail "slurmctld did not start: $(cat /run/slurm/ctld/slurmctld.log 2>/dev/null)"
+	fi
+	/usr/sbin/slurmd || fail "slurmd did not start: $(cat /run/slurm/slurmd.log 2>/dev/null)"
+}
+
+# vbr_slurm_idle NAME...: wait until Slurm reports the nodes named idle
+# (at most 180 s by the clock; else fail with the daemons' logs).
+vbr_slurm_idle() {
+	local end=$(($(date +%s) + 180)) n state ok
+
+	while [ "$(date +%s)" -le $end ]; do
+		ok=1
+		for n in "$@"; do
+			state=$(sinfo -h -N -n "$n" -o %T 2>/dev/null) || state=
+			[ "$state" = idle ] || ok=
+		done
+		[ -z "$ok" ] || return 0
+		sleep 2
+	done
+	sinfo -N -l 2>&1 || true
+	tail -n 30 /run/slurm/ctld/slurmctld.log /run/slurm/slurmd.log 2>/dev/null || true
+	fail "Slurm nodes $* not idle within 180 s"
+}
+
 # vbr_step_reset: between two scenarios of one boot, undo what the first
 # may have left: its processes (everything but PID 1 and kernel threads),
 # its rxe links and veth pair, armed rxe fault injection, the rxe
